@@ -1,0 +1,39 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { TokenError, type CiamGatewayError } from '../core/errors';
+
+/** JSON responses for proxy integrations, and the one shape of an error body: `{ code, message }`. */
+export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** The caller gets the stable code and a generic message; the detailed reason stays in the logs. */
+export function errorResponse(error: CiamGatewayError): APIGatewayProxyResult {
+  const response = json(error.status, { code: error.code, message: PUBLIC_MESSAGE[error.status] ?? 'request failed' });
+  if (error.status === 401) response.headers = { ...response.headers, 'www-authenticate': 'Bearer error="invalid_token"' };
+  return response;
+}
+
+const PUBLIC_MESSAGE: Readonly<Record<number, string>> = {
+  400: 'the request is not valid',
+  401: 'the access token is not valid',
+  403: 'the access token does not allow this request',
+  502: 'an upstream service answered badly',
+  503: 'a dependency is unavailable, retry later',
+};
+
+/**
+ * The authorizer's context as API Gateway delivers it (values may arrive as strings). API Gateway may serve a
+ * cached decision for its whole results-cache TTL, so a decision that outlived its token is refused here.
+ */
+export function readAuthorizerContext(event: APIGatewayProxyEvent, nowMs = Date.now()): Record<string, unknown> {
+  const { principalId: _principalId, integrationLatency: _latency, ...context } = event.requestContext.authorizer ?? {};
+  const validUntil = Number(context.validUntil);
+  if (!Number.isFinite(validUntil) || validUntil * 1000 <= nowMs) {
+    throw new TokenError('TOKEN_EXPIRED', 'the cached authorizer decision outlived the token');
+  }
+  return { ...context, validUntil };
+}

@@ -1,0 +1,17 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CiamGatewayError } from '../core/errors';
+
+/**
+ * Structured logs and EMF metrics (Powertools reads POWERTOOLS_* from the environment). Only codes and our
+ * own messages are logged: never a header value that could hold a credential, and never the token.
+ */
+export const logger = new Logger({ serviceName: 'ciam-gateway' });
+export const metrics = new Metrics({ namespace: 'CiamGateway', serviceName: 'ciam-gateway' });
+
+/** One log line and one metric per refusal, by stable code. */
+export function recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>): void {
+  const level = error.status >= 500 ? 'error' : 'warn';
+  logger[level]('request refused', { code: error.code, reason: error.message, ...fields });
+  metrics.addMetric(`Refused_${error.code}`, MetricUnit.Count, 1);
+}

@@ -1,0 +1,92 @@
+import { BRAND_ID_PATTERN, type BrandConfig } from './brand-config';
+import { mappedFields } from './claims';
+import { MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
+import { TokenError } from './errors';
+import { policyFor, type PolicyDocument } from './route-policy';
+import type { RouteDefinition } from './routes';
+import type { TokenVerifier, VerifiedToken } from './verify-token';
+
+/**
+ * The authorizer's engine: names the brand, verifies the bearer token against that brand, and turns the
+ * token's scopes into a policy over the whole route table. An unacceptable token throws TokenError (401);
+ * a good token that lacks scope gets a Deny policy (403).
+ */
+export interface AuthorizeInput {
+  readonly authorization: string | undefined;
+  readonly brandId: string | undefined;
+  readonly methodArn: string;
+}
+
+/** Passed to integrations as `requestContext.authorizer`: scalars only, as API Gateway requires. */
+export interface AuthorizerContext {
+  readonly [key: string]: string | number;
+  readonly brandId: string;
+  readonly sub: string;
+  readonly iss: string;
+  readonly principalType: string;
+  readonly tokenType: string;
+  /** Space-separated. */
+  readonly scopes: string;
+  /** Token expiry plus the brand's clock tolerance (epoch seconds), so integrations can refuse a decision API Gateway cached past it. */
+  readonly validUntil: number;
+}
+
+export interface AuthorizationDecision {
+  readonly principalId: string;
+  readonly policyDocument: PolicyDocument;
+  readonly context: AuthorizerContext;
+  /** Brand-wide scopes the token lacks; non-empty means every route is denied. */
+  readonly missingBrandScopes: readonly string[];
+}
+
+export type BrandLookup = (brandId: string) => Promise<BrandConfig | undefined>;
+
+export interface RequestAuthorizerOptions {
+  readonly findBrand: BrandLookup;
+  readonly verifyToken: TokenVerifier;
+  readonly routes: readonly RouteDefinition[];
+}
+
+export function createRequestAuthorizer(options: RequestAuthorizerOptions): (input: AuthorizeInput) => Promise<AuthorizationDecision> {
+  return async (input) => {
+    const token = bearerToken(input.authorization);
+    const brandId = input.brandId;
+    if (brandId === undefined || !BRAND_ID_PATTERN.test(brandId)) throw new TokenError('BRAND_HEADER_INVALID', 'X-Brand-Id is missing or malformed');
+    const brand = await options.findBrand(brandId);
+    if (!brand) throw new TokenError('BRAND_UNKNOWN', `brand ${brandId} is not configured`);
+    if (brand.status !== 'active') throw new TokenError('BRAND_DISABLED', `brand ${brandId} is disabled`);
+
+    const verified = await options.verifyToken(token, brand);
+    const missingBrandScopes = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
+    const routeAllowed = (route: RouteDefinition): boolean =>
+      missingBrandScopes.length === 0 && route.scopes.every((scope) => verified.scopes.has(scope));
+    return {
+      principalId: `${brand.brandId}|${verified.subject}`,
+      policyDocument: policyFor(input.methodArn, options.routes, routeAllowed),
+      context: contextFor(brand, verified),
+      missingBrandScopes,
+    };
+  };
+}
+
+/** RFC 6750 §2.1: exactly one `Bearer <token>`; the scheme name is case-insensitive. */
+export function bearerToken(header: string | undefined): string {
+  if (header === undefined || header.trim() === '') throw new TokenError('TOKEN_MISSING', 'no Authorization header');
+  if (header.length > MAX_TOKEN_LENGTH + 16) throw new TokenError('TOKEN_TOO_LARGE', `Authorization header is ${header.length} characters`);
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+  if (!match?.[1]) throw new TokenError('TOKEN_MALFORMED', 'Authorization is not a single Bearer token');
+  return match[1];
+}
+
+function contextFor(brand: BrandConfig, verified: VerifiedToken): AuthorizerContext {
+  return {
+    ...mappedFields(verified.claims, brand),
+    brandId: brand.brandId,
+    sub: verified.subject,
+    iss: brand.issuer,
+    principalType: verified.principalType,
+    tokenType: verified.tokenType,
+    scopes: [...verified.scopes].join(' '),
+    validUntil: verified.expiresAt + brand.clockToleranceSeconds,
+  };
+}

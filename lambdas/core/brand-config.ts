@@ -1,0 +1,156 @@
+import { ConfigValidationError } from './errors';
+import { checkBrandUri, type UriPolicy } from './uri-policy';
+
+/** The public contract of a brand's CIAM settings, as stored in the brand-config table. */
+export const PROVIDERS = ['generic-oidc', 'auth0', 'cognito', 'keycloak', 'janrain', 'nextreason'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+export const TOKEN_TYPES = ['access', 'id'] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+
+export const MAPPED_FIELDS = ['firstName', 'lastName', 'mobile', 'email'] as const;
+export type MappedField = (typeof MAPPED_FIELDS)[number];
+
+export interface BrandConfig {
+  readonly brandId: string;
+  readonly displayName: string;
+  readonly status: 'active' | 'disabled';
+  readonly provider: Provider;
+  /** Compared to `iss` exactly: no trailing-slash or case folding. */
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly userinfoEndpoint: string;
+  readonly discoveryUrl?: string;
+  readonly applicationId: string;
+  readonly clientId: string;
+  readonly audiences: readonly string[];
+  readonly acceptedTokenTypes: readonly TokenType[];
+  readonly algorithms: readonly Algorithm[];
+  readonly requiredScopes: readonly string[];
+  readonly clockToleranceSeconds: number;
+  readonly maxTokenAgeSeconds: number;
+  /** Customer field → claim name; dot paths reach nested claims (`address.locality`). */
+  readonly fieldMappings: Readonly<Partial<Record<MappedField, string>>>;
+}
+
+export const BRAND_ID_PATTERN = /^[a-z0-9-]{2,64}$/;
+export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+const MAX_TOKEN_AGE_LIMIT_SECONDS = 7 * 86_400;
+const CLAIM_PATH = /^[A-Za-z0-9_:$-]{1,64}(\.[A-Za-z0-9_:$-]{1,64}){0,4}$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/; // RFC 6749 scope-token characters
+
+const DEFAULTS = {
+  status: 'active',
+  acceptedTokenTypes: ['access'],
+  algorithms: ['RS256'],
+  requiredScopes: [],
+  clockToleranceSeconds: 60,
+  maxTokenAgeSeconds: 86_400,
+  fieldMappings: {},
+} as const;
+
+/**
+ * Validates untrusted input (an admin request, a DynamoDB item, a local file) into a BrandConfig with
+ * defaults applied. Throws one ConfigValidationError naming every problem.
+ */
+export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandConfig {
+  const problems: string[] = [];
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ConfigValidationError('BRAND_CONFIG_INVALID', ['brand config must be a JSON object']);
+  }
+  const raw = input as Record<string, unknown>;
+  const known = new Set<string>([
+    'brandId', 'displayName', 'status', 'provider', 'issuer', 'jwksUri', 'userinfoEndpoint', 'discoveryUrl',
+    'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
+    'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings',
+  ]);
+  for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${key}: unknown field`);
+
+  const text = (key: string, max = 256): string => {
+    const value = raw[key];
+    if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
+      problems.push(`${key}: required, a non-empty string of at most ${max} characters`);
+      return '';
+    }
+    return value;
+  };
+  const uri = (key: string, value: unknown): string => {
+    if (typeof value !== 'string') {
+      problems.push(`${key}: required, a URI`);
+      return '';
+    }
+    const problem = checkBrandUri(value, uriPolicy);
+    if (problem) problems.push(`${key}: ${problem}`);
+    return value;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback?: T): T => {
+    const value = raw[key] ?? fallback;
+    if (!allowed.includes(value as T)) {
+      problems.push(`${key}: must be one of ${allowed.join(', ')}`);
+      return allowed[0] as T;
+    }
+    return value as T;
+  };
+  const list = <T extends string>(key: string, check: (v: string) => boolean, rule: string, fallback?: readonly T[], minItems = 0): T[] => {
+    const value = raw[key] ?? fallback;
+    if (!Array.isArray(value) || value.length < minItems || value.length > 32 || !value.every((v) => typeof v === 'string' && check(v))) {
+      problems.push(`${key}: must be a list of ${minItems > 0 ? `${minItems} to ` : 'at most '}32 ${rule}`);
+      return [];
+    }
+    if (new Set(value).size !== value.length) problems.push(`${key}: has duplicates`);
+    return value as T[];
+  };
+  const integer = (key: string, min: number, max: number, fallback: number): number => {
+    const value = raw[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key}: must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const brandId = raw.brandId;
+  if (typeof brandId !== 'string' || !BRAND_ID_PATTERN.test(brandId)) {
+    problems.push('brandId: must match [a-z0-9-]{2,64}');
+  }
+  const fieldMappings: Partial<Record<MappedField, string>> = {};
+  const mappings = raw.fieldMappings ?? DEFAULTS.fieldMappings;
+  if (typeof mappings !== 'object' || mappings === null || Array.isArray(mappings)) {
+    problems.push('fieldMappings: must be an object');
+  } else {
+    for (const [field, claim] of Object.entries(mappings)) {
+      if (!(MAPPED_FIELDS as readonly string[]).includes(field)) {
+        problems.push(`fieldMappings.${field}: unknown field (allowed: ${MAPPED_FIELDS.join(', ')})`);
+      } else if (typeof claim !== 'string' || !CLAIM_PATH.test(claim)) {
+        problems.push(`fieldMappings.${field}: must be a claim name or dot path`);
+      } else {
+        fieldMappings[field as MappedField] = claim;
+      }
+    }
+  }
+
+  const config: BrandConfig = {
+    brandId: brandId as string,
+    displayName: text('displayName', 128),
+    status: oneOf('status', ['active', 'disabled'], DEFAULTS.status),
+    provider: oneOf('provider', PROVIDERS),
+    issuer: uri('issuer', raw.issuer),
+    jwksUri: uri('jwksUri', raw.jwksUri),
+    userinfoEndpoint: uri('userinfoEndpoint', raw.userinfoEndpoint),
+    ...(raw.discoveryUrl === undefined ? {} : { discoveryUrl: uri('discoveryUrl', raw.discoveryUrl) }),
+    applicationId: text('applicationId'),
+    clientId: text('clientId'),
+    audiences: list('audiences', (v) => v.length > 0 && v.length <= 256, 'non-empty strings', undefined, 1),
+    acceptedTokenTypes: list('acceptedTokenTypes', (v) => (TOKEN_TYPES as readonly string[]).includes(v), 'of access, id', DEFAULTS.acceptedTokenTypes, 1),
+    algorithms: list('algorithms', (v) => (ALGORITHMS as readonly string[]).includes(v), `of ${ALGORITHMS.join(', ')}`, DEFAULTS.algorithms, 1),
+    requiredScopes: list('requiredScopes', (v) => SCOPE_TOKEN.test(v), 'scope tokens', DEFAULTS.requiredScopes),
+    clockToleranceSeconds: integer('clockToleranceSeconds', 0, MAX_CLOCK_TOLERANCE_SECONDS, DEFAULTS.clockToleranceSeconds),
+    maxTokenAgeSeconds: integer('maxTokenAgeSeconds', 60, MAX_TOKEN_AGE_LIMIT_SECONDS, DEFAULTS.maxTokenAgeSeconds),
+    fieldMappings,
+  };
+  if (problems.length > 0) throw new ConfigValidationError('BRAND_CONFIG_INVALID', problems);
+  return config;
+}

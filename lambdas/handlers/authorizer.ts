@@ -1,0 +1,38 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { createAuthorizerRuntime } from '../adapters/authorizer-runtime';
+import { logger, metrics, recordRefusal } from '../adapters/observability';
+import { readRuntimeEnvironment } from '../adapters/runtime-environment';
+import { BRAND_ID_PATTERN } from '../core/brand-config';
+import { toGatewayError } from '../core/errors';
+
+/** Lambda REQUEST authorizer: identity sources are the Authorization and X-Brand-Id headers. */
+const authorize = createAuthorizerRuntime(readRuntimeEnvironment(process.env));
+
+export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const authorization = header(event, 'authorization');
+  const brandId = header(event, 'x-brand-id');
+  try {
+    const decision = await authorize({ authorization, brandId, methodArn: event.methodArn });
+    if (decision.missingBrandScopes.length > 0) {
+      logger.warn('brand scopes missing', { code: 'INSUFFICIENT_SCOPE', brandId, missing: decision.missingBrandScopes });
+      metrics.addMetric('Refused_INSUFFICIENT_SCOPE', MetricUnit.Count, 1);
+    }
+    metrics.addMetric('Authorized', MetricUnit.Count, 1);
+    return { principalId: decision.principalId, policyDocument: decision.policyDocument as never, context: decision.context };
+  } catch (err) {
+    // Every failure, ours or a dependency's, is a 401: API Gateway maps this exact message to UNAUTHORIZED.
+    recordRefusal(toGatewayError(err), { brandId: brandId !== undefined && BRAND_ID_PATTERN.test(brandId) ? brandId : undefined });
+    throw new Error('Unauthorized');
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
+
+/** API Gateway keeps the client's header case; HTTP header names are case-insensitive. */
+function header(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}

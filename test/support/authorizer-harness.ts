@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import type { PolicyDocument } from '../../lambdas/core/route-policy';
+import { policyAllows } from '../../lambdas/local/evaluate-policy';
+import { CountingProxy } from './counting-proxy';
+
+/**
+ * The real authorizer handler, loaded as Lambda would load it (environment read at import), against a fresh
+ * brand table in DynamoDB Local behind a counting proxy.
+ */
+export const API_ARN_PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/local';
+
+export type Outcome =
+  | { readonly status: 401 }
+  | { readonly status: 200 | 403; readonly result: APIGatewayAuthorizerResult; allows(method: string, path: string): boolean };
+
+export interface AuthorizerHarness {
+  readonly dynamodb: CountingProxy;
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  putBrand(brand: Record<string, unknown>): Promise<void>;
+  /** Calls the handler for `GET /v1/whoami` unless told otherwise; 200/403 as API Gateway would decide for that route. */
+  invoke(request: { authorization?: string; token?: string; brandId?: string; method?: string; path?: string }): Promise<Outcome>;
+  stop(): Promise<void>;
+}
+
+export async function startAuthorizerHarness(options: { env?: Record<string, string> } = {}): Promise<AuthorizerHarness> {
+  const upstream = process.env.DYNAMODB_ENDPOINT;
+  if (!upstream) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
+  const dynamodb = await CountingProxy.start(upstream);
+  const tableName = `brands-${randomUUID()}`;
+  const client = new DynamoDBClient({ endpoint: upstream });
+  await client.send(new CreateTableCommand(toCreateTableInput(BRAND_CONFIG_TABLE, tableName)));
+  const documents = DynamoDBDocumentClient.from(client);
+
+  Object.assign(process.env, {
+    STAGE: 'local',
+    ALLOW_LOOPBACK_HTTP: 'true',
+    BRAND_TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    BRAND_CACHE_TTL_SECONDS: '60',
+    ...options.env,
+  });
+  const { handler } = await import('../../lambdas/handlers/authorizer');
+  process.env.DYNAMODB_ENDPOINT = upstream;
+
+  return {
+    dynamodb,
+    documents,
+    tableName,
+    putBrand: async (brand) => {
+      await documents.send(new PutCommand({ TableName: tableName, Item: brand }));
+    },
+    invoke: async ({ authorization, token, brandId, method = 'GET', path = '/v1/whoami' }) => {
+      const headers: Record<string, string> = {};
+      const auth = authorization ?? (token === undefined ? undefined : `Bearer ${token}`);
+      if (auth !== undefined) headers.Authorization = auth;
+      if (brandId !== undefined) headers['X-Brand-Id'] = brandId;
+      const event = requestEvent(headers, `${API_ARN_PREFIX}/${method}${path}`);
+      let result: APIGatewayAuthorizerResult;
+      try {
+        result = await handler(event);
+      } catch (err) {
+        if ((err as Error).message === 'Unauthorized') return { status: 401 };
+        throw err; // anything else would be a 500 from API Gateway: the tests must see it
+      }
+      const allows = (m: string, p: string): boolean => policyAllows(result.policyDocument as unknown as PolicyDocument, `${API_ARN_PREFIX}/${m}${p}`);
+      return { status: allows(method, path) ? 200 : 403, result, allows };
+    },
+    stop: async () => {
+      await dynamodb.stop();
+      client.destroy();
+    },
+  };
+}
+
+function requestEvent(headers: Record<string, string>, methodArn: string): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: 'REQUEST',
+    methodArn,
+    resource: '/v1/whoami',
+    path: '/v1/whoami',
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    pathParameters: {},
+    queryStringParameters: {},
+    multiValueQueryStringParameters: {},
+    stageVariables: {},
+    requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'],
+  };
+}

@@ -1,0 +1,5 @@
+import type { RunningDynamoDbLocal } from './dynamodb-local';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __dynamodbLocal__?: RunningDynamoDbLocal }).__dynamodbLocal__?.stop();
+}
