@@ -1,6 +1,6 @@
 import { BRAND_ID_PATTERN, type BrandConfig } from './brand-config';
 import { mappedFields } from './claims';
-import { MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
+import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
 import { TokenError } from './errors';
 import { policyFor, type PolicyDocument } from './route-policy';
 import type { RouteDefinition } from './routes';
@@ -49,14 +49,14 @@ export interface RequestAuthorizerOptions {
 
 export function createRequestAuthorizer(options: RequestAuthorizerOptions): (input: AuthorizeInput) => Promise<AuthorizationDecision> {
   return async (input) => {
-    const token = bearerToken(input.authorization);
+    const jwt = decodeUnverifiedJwt(bearerToken(input.authorization));
     const brandId = input.brandId;
     if (brandId === undefined || !BRAND_ID_PATTERN.test(brandId)) throw new TokenError('BRAND_HEADER_INVALID', 'X-Brand-Id is missing or malformed');
     const brand = await options.findBrand(brandId);
     if (!brand) throw new TokenError('BRAND_UNKNOWN', `brand ${brandId} is not configured`);
     if (brand.status !== 'active') throw new TokenError('BRAND_DISABLED', `brand ${brandId} is disabled`);
 
-    const verified = await options.verifyToken(token, brand);
+    const verified = await options.verifyToken(jwt, brand);
     const missingBrandScopes = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
     const routeAllowed = (route: RouteDefinition): boolean =>
       missingBrandScopes.length === 0 && route.scopes.every((scope) => verified.scopes.has(scope));

@@ -67,7 +67,10 @@ export class JwksCache {
     const entry = this.entries.get(jwksUri);
     const fresh = entry?.keys !== undefined && this.now() - entry.fetchedAt < this.maxAgeMs;
     const cached = entry?.keys && selectKey(entry.keys, kid, alg);
-    if (cached && fresh) return cached;
+    if (cached && fresh) {
+      this.markUsed(jwksUri, entry);
+      return cached;
+    }
 
     await this.refresh(jwksUri);
     const keys = this.entries.get(jwksUri)?.keys;
@@ -81,8 +84,7 @@ export class JwksCache {
   private async refresh(jwksUri: string): Promise<void> {
     let entry = this.entries.get(jwksUri);
     if (entry) {
-      this.entries.delete(jwksUri); // re-insert: Map order is the LRU order
-      this.entries.set(jwksUri, entry);
+      this.markUsed(jwksUri, entry);
     } else {
       entry = { keys: undefined, fetchedAt: 0, lastAttemptAt: Number.NEGATIVE_INFINITY, inFlight: undefined };
       this.entries.set(jwksUri, entry);
@@ -104,7 +106,16 @@ export class JwksCache {
     } catch (err) {
       // Known keys stay usable; the caller learns of the failure only if it needed a new key.
       if (entry.keys === undefined) throw toGatewayError(err, 'http');
+    } finally {
+      // The cooldown runs from the end of an attempt, so a slow (timing-out) endpoint is not retried at once.
+      entry.lastAttemptAt = this.now();
     }
+  }
+
+  /** Map iteration order is insertion order, so re-inserting makes the map an LRU list. */
+  private markUsed(jwksUri: string, entry: Entry): void {
+    this.entries.delete(jwksUri);
+    this.entries.set(jwksUri, entry);
   }
 
   private evictBeyondLimit(): void {

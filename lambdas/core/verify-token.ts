@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Algorithm, BrandConfig, TokenType } from './brand-config';
 import { scopesOf } from './claims';
-import { decodeUnverifiedJwt, type JsonObject, type UnverifiedJwt } from './decode-unverified-jwt';
+import type { JsonObject, UnverifiedJwt } from './decode-unverified-jwt';
 import { TokenError, toGatewayError } from './errors';
 import { MAX_KID_LENGTH } from './jwks-cache';
 import { verifyJwsSignature } from './jws-algorithms';
@@ -34,7 +34,8 @@ export interface TokenVerifierOptions {
   readonly now?: () => number;
 }
 
-export type TokenVerifier = (token: string, brand: BrandConfig) => Promise<VerifiedToken>;
+/** Takes the token already decoded, so that a caller can refuse garbage before it even looks up the brand. */
+export type TokenVerifier = (jwt: UnverifiedJwt, brand: BrandConfig) => Promise<VerifiedToken>;
 
 /** `typ` values that mark a JWT meant for us (RFC 9068 access tokens, or plain JWTs); others (logout, DPoP…) are refused. */
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/at+jwt']);
@@ -42,8 +43,7 @@ const MAX_SUBJECT_LENGTH = 255;
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.now ?? Date.now;
-  return async (token, brand) => {
-    const jwt = decodeUnverifiedJwt(token);
+  return async (jwt, brand) => {
     const alg = checkHeader(jwt.header, brand);
     const claims = checkClaimTypes(jwt.payload);
     if (claims.iss !== brand.issuer) throw new TokenError('ISSUER_MISMATCH', 'iss is not the brand issuer');

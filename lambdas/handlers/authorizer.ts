@@ -8,6 +8,8 @@ import { toGatewayError } from '../core/errors';
 
 /** Lambda REQUEST authorizer: identity sources are the Authorization and X-Brand-Id headers. */
 const authorize = createAuthorizerRuntime(readRuntimeEnvironment(process.env));
+/** API Gateway maps exactly this message to a 401; one instance serves every refusal (it carries no request data). */
+const UNAUTHORIZED = new Error('Unauthorized');
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const authorization = header(event, 'authorization');
@@ -21,9 +23,9 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     metrics.addMetric('Authorized', MetricUnit.Count, 1);
     return { principalId: decision.principalId, policyDocument: decision.policyDocument as never, context: decision.context };
   } catch (err) {
-    // Every failure, ours or a dependency's, is a 401: API Gateway maps this exact message to UNAUTHORIZED.
+    // Every failure, ours or a dependency's, is a 401: the API fails closed.
     recordRefusal(toGatewayError(err), { brandId: brandId !== undefined && BRAND_ID_PATTERN.test(brandId) ? brandId : undefined });
-    throw new Error('Unauthorized');
+    throw UNAUTHORIZED;
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -1,0 +1,32 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** What a CiamAuthorizer gets when its props leave a setting out. */
+export const CIAM_AUTHORIZER_DEFAULTS = {
+  resultsCacheTtl: Duration.seconds(300),
+  brandConfigCacheTtl: Duration.seconds(60),
+  memorySize: 512,
+  // API Gateway waits at most 30 s for an authorizer; a healthy one answers in milliseconds, so fail fast.
+  timeout: Duration.seconds(5),
+  architecture: Architecture.ARM_64,
+  tracing: Tracing.ACTIVE,
+  logRetention: RetentionDays.ONE_YEAR,
+} as const;
+
+/** Bounds the props are validated against. */
+export const CIAM_AUTHORIZER_LIMITS = {
+  /** API Gateway accepts an authorizer result TTL of 0 to 3600 seconds. */
+  resultsCacheTtlSeconds: { min: 0, max: 3600 },
+  /** Longer than an hour and a brand's key or scope change takes too long to apply. */
+  brandConfigCacheTtlSeconds: { min: 0, max: 3600 },
+  /** Lambda's memory range. */
+  memorySizeMb: { min: 128, max: 10_240 },
+} as const;
+
+/** Environment the authorizer always runs with; callers cannot override it. */
+export const CIAM_AUTHORIZER_ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: 'ciam-authorizer',
+  POWERTOOLS_METRICS_NAMESPACE: 'CiamGateway',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+} as const;

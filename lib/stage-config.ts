@@ -1,0 +1,62 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Per-stage deployment settings. */
+export interface StageConfig {
+  /** Stage name: API Gateway stage, stack name suffix and the functions' `STAGE`. */
+  readonly stage: string;
+  /** How long API Gateway caches an authorizer decision per (Authorization, X-Brand-Id). */
+  readonly authorizerResultsCacheTtlSeconds: number;
+  /** How long the authorizer keeps a brand's configuration in memory. */
+  readonly brandConfigCacheTtlSeconds: number;
+  /** Retention of every log group the stack creates. */
+  readonly logRetentionDays: RetentionDays;
+  /** What happens to stateful resources (the brand table) when the stack is deleted. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly pointInTimeRecovery: boolean;
+  /** X-Ray active tracing on the API stage and every function. */
+  readonly tracing: boolean;
+}
+
+/** Lowercase letter first, then 1 to 20 lowercase letters, digits or hyphens. */
+export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
+
+type StageSettings = Omit<StageConfig, 'stage'>;
+
+const DEV: StageSettings = {
+  authorizerResultsCacheTtlSeconds: 60,
+  brandConfigCacheTtlSeconds: 30,
+  logRetentionDays: RetentionDays.TWO_WEEKS,
+  removalPolicy: RemovalPolicy.DESTROY,
+  pointInTimeRecovery: true,
+  tracing: true,
+};
+
+const PROD: StageSettings = {
+  authorizerResultsCacheTtlSeconds: 300,
+  brandConfigCacheTtlSeconds: 60,
+  logRetentionDays: RetentionDays.ONE_YEAR,
+  removalPolicy: RemovalPolicy.RETAIN,
+  pointInTimeRecovery: true,
+  tracing: true,
+};
+
+/** Other valid names (feature or personal stages) get dev settings. */
+const KNOWN_STAGES: Readonly<Record<string, StageSettings>> = { dev: DEV, prod: PROD };
+
+/** `local` is the local emulator, which never deploys. */
+const RESERVED_STAGES: ReadonlySet<string> = new Set(['local']);
+
+/** The settings of a deployable stage; throws on a name that cannot be deployed. */
+export function resolveStageConfig(stage: string): Readonly<StageConfig> {
+  if (!STAGE_NAME_PATTERN.test(stage)) {
+    throw new Error(
+      `Invalid stage name ${JSON.stringify(stage)}: it must match ${STAGE_NAME_PATTERN} ` +
+        '(a lowercase letter, then 1 to 20 lowercase letters, digits or hyphens).',
+    );
+  }
+  if (RESERVED_STAGES.has(stage)) {
+    throw new Error(`Stage "${stage}" is reserved for the local emulator and cannot be deployed.`);
+  }
+  return Object.freeze({ stage, ...(KNOWN_STAGES[stage] ?? DEV) });
+}

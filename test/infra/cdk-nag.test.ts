@@ -1,0 +1,68 @@
+import { Validations, type PolicyViolation } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { ROUTES } from '../../lambdas/core/routes';
+import { gatewayStack } from './infra-test-support';
+
+/** AwsSolutions findings still standing after acknowledgements, as `rule at path` lines (readable when it fails). */
+function unacknowledgedFindings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
+  return report.violations.flatMap((violation: PolicyViolation) =>
+    violation.violatingResources.map((resource) => `${violation.ruleName} (${violation.severity}) at ${resource.constructPath}`),
+  );
+}
+
+/** Every acknowledgement recorded on the tree, with its reason. */
+function acknowledgements(scope: IConstruct): { path: string; id: string; reason: string }[] {
+  return scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+  );
+}
+
+describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s stack', (stage) => {
+  const stack = gatewayStack(stage);
+
+  test('leaves no unacknowledged error or warning', () => {
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+
+  test('every acknowledgement gives a reason', () => {
+    for (const { path, id, reason } of acknowledgements(stack)) {
+      expect({ path, id, reason: reason.trim().length >= 30 }).toEqual({ path, id, reason: true });
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions without acknowledgements', () => {
+  let findings: string[];
+  beforeAll(() => {
+    const acknowledge = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+    try {
+      findings = unacknowledgedFindings(gatewayStack('dev'));
+    } finally {
+      acknowledge.mockRestore();
+    }
+  });
+
+  // Each acknowledgement silences a real finding (none is stale), and these are all the findings there are.
+  test('finds exactly the acknowledged rules', () => {
+    const rules = new Set(findings.map((finding) => finding.split(' ')[0]));
+    expect([...rules].sort()).toEqual([
+      'AwsSolutions-APIG3',
+      'AwsSolutions-APIG4',
+      'AwsSolutions-COG4',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+    ]);
+  });
+
+  test('flags as unauthenticated exactly the routes ROUTES makes public', () => {
+    const publicMethods = ROUTES.filter((route) => route.auth === 'none').map(
+      (route) => `AwsSolutions-APIG4 (error) at CiamGateway-dev/Api/Default${route.path}/${route.method}/Resource`,
+    );
+    expect(findings.filter((finding) => finding.startsWith('AwsSolutions-APIG4 '))).toEqual(publicMethods);
+  });
+});

@@ -1,0 +1,68 @@
+import 'aws-cdk-lib/testhelpers/jest-autoclean';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { resolveStageConfig } from '../../lib/stage-config';
+import { gatewayStack } from './infra-test-support';
+
+describe('resolveStageConfig', () => {
+  test('dev: short caches, two weeks of logs, destroyable', () => {
+    expect(resolveStageConfig('dev')).toEqual({
+      stage: 'dev',
+      authorizerResultsCacheTtlSeconds: 60,
+      brandConfigCacheTtlSeconds: 30,
+      logRetentionDays: RetentionDays.TWO_WEEKS,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pointInTimeRecovery: true,
+      tracing: true,
+    });
+  });
+
+  test('prod: longer caches, a year of logs, retained', () => {
+    expect(resolveStageConfig('prod')).toEqual({
+      stage: 'prod',
+      authorizerResultsCacheTtlSeconds: 300,
+      brandConfigCacheTtlSeconds: 60,
+      logRetentionDays: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pointInTimeRecovery: true,
+      tracing: true,
+    });
+  });
+
+  test('another valid name gets the dev settings under its own name', () => {
+    expect(resolveStageConfig('feature-42')).toEqual({ ...resolveStageConfig('dev'), stage: 'feature-42' });
+  });
+
+  test('is frozen', () => {
+    expect(Object.isFrozen(resolveStageConfig('dev'))).toBe(true);
+  });
+
+  test.each(['', 'a', 'Prod', '1dev', 'dev_1', 'dev stage', 'x'.repeat(22)])('rejects the invalid name %j', (name) => {
+    expect(() => resolveStageConfig(name)).toThrow(`Invalid stage name ${JSON.stringify(name)}`);
+  });
+
+  test('rejects local, which is the emulator and never deploys', () => {
+    expect(() => resolveStageConfig('local')).toThrow('Stage "local" is reserved for the local emulator');
+  });
+});
+
+describe('prod stack', () => {
+  const template = Template.fromStack(gatewayStack('prod'));
+
+  test('retains the brand table', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('caches authorizer decisions 300 s and brands 60 s', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'ciam-authorizer', STAGE: 'prod', BRAND_CACHE_TTL_SECONDS: '60' } },
+    });
+  });
+
+  test('keeps every log group a year', () => {
+    const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
+    expect(new Set(retentions)).toEqual(new Set([365]));
+  });
+});
