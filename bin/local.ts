@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     log: (line) => console.log(`gateway  ${line}`),
   });
   console.log(`dynamodb ${local.dynamodbEndpoint}`);
-  console.log(`ciam     ${local.ciamUrl}  (discovery: ${local.ciamUrl}/.well-known/openid-configuration)`);
+  console.log(`ciam     ${local.ciam.issuer}  (discovery: ${local.ciam.issuer}/.well-known/openid-configuration)`);
   console.log(`gateway  ${local.gatewayUrl}`);
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Try, in another terminal:
 

@@ -1,13 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
+import type Provider from 'oidc-provider';
 
 /**
  * The demo CIAM of local mode: a real OpenID provider (oidc-provider) on 127.0.0.1 with discovery, JWKS,
- * userinfo and the client-credentials grant. Its access tokens are RS256 JWTs (`typ: at+jwt`) for the
- * `loyalty-api` audience.
+ * userinfo, authorization code + PKCE (oidc-provider's dev login and consent pages, where any password
+ * works) and client credentials. Access tokens are RS256 JWTs (`typ: at+jwt`) for the `DEMO_AUDIENCE` API.
  */
-export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret' } as const;
+export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', redirectUri: 'http://127.0.0.1/callback' } as const;
 /** oidc-provider wants resource indicators (RFC 8707) to be absolute URIs. */
 export const DEMO_AUDIENCE = 'https://loyalty.example/api';
 export const DEMO_SCOPES = ['openid', 'profile', 'email', 'phone', 'loyalty'] as const;
@@ -16,58 +17,141 @@ export interface DemoCiam {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly userinfoEndpoint: string;
-  readonly tokenEndpoint: string;
+  /** Publishes a new signing key first in the JWKS and signs with it from now on (the old key stays listed). */
+  rotateSigningKey(): Promise<void>;
+  /** While false, the JWKS endpoint answers 503, as an IdP outage would. */
+  setJwksAvailable(available: boolean): void;
+  /** JWKS requests served so far, to show how often a relying party fetches. */
+  jwksRequests(): number;
   close(): Promise<void>;
 }
 
+/** Claims of a demo user, derived from the login name so that any name works. */
+export function demoUserClaims(login: string): Record<string, unknown> {
+  const name = login.charAt(0).toUpperCase() + login.slice(1);
+  // UK numbers reserved for drama (07700 900000–900999): valid in form, never anyone's phone.
+  const suffix = [...login].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 1000, 7);
+  return {
+    sub: login,
+    given_name: name,
+    family_name: 'Demo',
+    name: `${name} Demo`,
+    email: `${login}@demo.example`,
+    email_verified: true,
+    phone_number: `+447700900${String(suffix).padStart(3, '0')}`,
+    phone_number_verified: true,
+  };
+}
+
+const OIDC_CLAIMS = {
+  openid: ['sub'],
+  profile: ['given_name', 'family_name', 'name'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+};
+
+type SigningKey = JWK & { kid: string };
+
+async function newSigningKey(): Promise<{ privateJwk: SigningKey; publicJwk: SigningKey }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = `demo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const meta = { kid, alg: 'RS256', use: 'sig' };
+  return { privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...(await exportJWK(publicKey)), ...meta } };
+}
+
 export async function startDemoCiam(port: number): Promise<DemoCiam> {
-  const { default: Provider } = await import('oidc-provider');
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: 'demo-rs256-1', alg: 'RS256', use: 'sig' };
+  const { default: OidcProvider } = await import('oidc-provider');
   // The issuer names the port, so the socket is bound first (port 0 picks a free one) and the provider built after.
-  let callback: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503).end();
-  const server: Server = createServer((req, res) => callback(req, res));
+  let provider: Provider | undefined;
+  let jwksAvailable = true;
+  let jwksRequests = 0;
+  const keys: { privateJwk: SigningKey; publicJwk: SigningKey }[] = [await newSigningKey()];
+
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/jwks')) {
+      jwksRequests += 1;
+      if (!jwksAvailable) return void res.writeHead(503).end('down');
+    }
+    if (req.url === '/userinfo') return void userinfo(req, res);
+    if (!provider) return void res.writeHead(503).end();
+    provider.callback()(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [{
-      client_id: DEMO_CLIENT.clientId,
-      client_secret: DEMO_CLIENT.clientSecret,
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-    }],
-    jwks: { keys: [signingKey] },
-    scopes: [...DEMO_SCOPES],
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => DEMO_AUDIENCE,
-        useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: DEMO_SCOPES.join(' '),
-          audience: DEMO_AUDIENCE,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: 900,
-          jwt: { sign: { alg: 'RS256' } },
-        }),
+
+  const build = (): Provider =>
+    new OidcProvider(issuer, {
+      clients: [{
+        client_id: DEMO_CLIENT.clientId,
+        client_secret: DEMO_CLIENT.clientSecret,
+        grant_types: ['authorization_code', 'client_credentials'],
+        redirect_uris: [DEMO_CLIENT.redirectUri],
+        response_types: ['code'],
+      }],
+      jwks: { keys: keys.map((k) => k.privateJwk) },
+      scopes: [...DEMO_SCOPES],
+      claims: OIDC_CLAIMS,
+      findAccount: (_ctx, accountId) => ({ accountId, claims: () => demoUserClaims(accountId) as { sub: string } }),
+      pkce: { required: () => true },
+      ttl: { AccessToken: 900, AuthorizationCode: 60, ClientCredentials: 900, Grant: 3600, IdToken: 900, Interaction: 600, Session: 3600 },
+      features: {
+        devInteractions: { enabled: true },
+        clientCredentials: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => DEMO_AUDIENCE,
+          useGrantedResource: () => true,
+          getResourceServerInfo: () => ({
+            scope: DEMO_SCOPES.join(' '),
+            audience: DEMO_AUDIENCE,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: 900,
+            jwt: { sign: { alg: 'RS256' } },
+          }),
+        },
       },
-    },
-  });
-  callback = provider.callback();
+    });
+  provider = build();
+
+  /**
+   * oidc-provider's own userinfo endpoint refuses access tokens bound to another resource, but a CIAM such as
+   * Auth0 accepts its API access tokens there. This endpoint does what those do: it takes the JWT access
+   * token, verifies it against the demo keys, and returns the user's claims for the token's scopes.
+   */
+  async function userinfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    try {
+      if (!token) throw new Error('no bearer token');
+      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), { issuer, audience: DEMO_AUDIENCE });
+      const scopes = new Set(String(payload.scope ?? '').split(' '));
+      if (!scopes.has('openid') || typeof payload.sub !== 'string') throw new Error('openid scope required');
+      const claims = demoUserClaims(payload.sub);
+      const allowed = Object.entries(OIDC_CLAIMS).filter(([scope]) => scopes.has(scope)).flatMap(([, names]) => names);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(allowed.map((n) => [n, claims[n]]))));
+    } catch {
+      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
+    }
+  }
+
   return {
     issuer,
     jwksUri: `${issuer}/jwks`,
-    userinfoEndpoint: `${issuer}/me`,
-    tokenEndpoint: `${issuer}/token`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    userinfoEndpoint: `${issuer}/userinfo`,
+    rotateSigningKey: async () => {
+      keys.unshift(await newSigningKey());
+      provider = build();
+    },
+    setJwksAvailable: (available) => {
+      jwksAvailable = available;
+    },
+    jwksRequests: () => jwksRequests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parseBrandConfig } from '../core/brand-config';
 import { ConfigValidationError } from '../core/errors';
 import { ROUTES } from '../core/routes';
-import { startDemoCiam, DEMO_AUDIENCE, DEMO_CLIENT } from './demo-ciam';
+import { startDemoCiam, DEMO_AUDIENCE, DEMO_CLIENT, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startLocalGateway, type GatewayResponses } from './local-gateway';
 
@@ -22,12 +22,14 @@ export interface LocalModeOptions {
   readonly gatewayResponses: GatewayResponses;
   readonly integrationTimeoutMs: number;
   readonly resultsCacheTtlSeconds: number;
+  /** How often the authorizer may refetch a JWKS. @default 30 */
+  readonly jwksCooldownSeconds?: number;
   readonly log?: (line: string) => void;
 }
 
 export interface LocalMode {
   readonly gatewayUrl: string;
-  readonly ciamUrl: string;
+  readonly ciam: DemoCiam;
   readonly dynamodbEndpoint: string;
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       AWS_SECRET_ACCESS_KEY: 'local',
       POWERTOOLS_SERVICE_NAME: 'ciam-gateway-local',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      JWKS_COOLDOWN_SECONDS: String(options.jwksCooldownSeconds ?? 30),
     });
     const { handler: authorizer } = await import('../handlers/authorizer');
     const gateway = await startLocalGateway({
@@ -91,7 +94,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       ...(options.log ? { log: options.log } : {}),
     });
     stops.push(() => gateway.close());
-    return { gatewayUrl: gateway.url, ciamUrl: ciam.issuer, dynamodbEndpoint: dynamodb.endpoint, stop };
+    return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {
     await stop();
     throw err;

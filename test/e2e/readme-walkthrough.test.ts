@@ -35,12 +35,13 @@ function walkthrough(): string {
   return block;
 }
 
-it('gives 200, then 401 for a tampered token, then 403 for a token without the required scope', async () => {
+it('runs verbatim: 200 for a user, 401 tampered, 403 without the required scope, 200 for a client', async () => {
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', walkthrough()], { cwd: ROOT, timeout: 60_000 });
-  const [ok, tampered, noScope] = stdout.split(/(?=HTTP\/1\.1 )/);
-  expect(JSON.parse(ok ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo-client', principalType: 'client', tokenType: 'access' });
+  const [user, tampered, noScope, client] = stdout.trim().split('\n').filter((line) => /^HTTP\/1\.1 |"brandId"/.test(line));
+  expect(JSON.parse(user ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo', principalType: 'customer', tokenType: 'access' });
   expect(tampered).toMatch(/^HTTP\/1\.1 401/);
-  expect(tampered).toContain('WWW-Authenticate: Bearer error="invalid_token"');
   expect(noScope).toMatch(/^HTTP\/1\.1 403/);
-  expect(noScope).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
+  expect(JSON.parse(client ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo-client', principalType: 'client' });
+  expect(stdout).toContain('WWW-Authenticate: Bearer error="invalid_token"');
+  expect(stdout).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
 }, 60_000);

@@ -42,6 +42,7 @@ export async function startAuthorizerHarness(options: { env?: Record<string, str
     BRAND_TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamodb.endpoint,
     BRAND_CACHE_TTL_SECONDS: '60',
+    JWKS_COOLDOWN_SECONDS: '30', // explicit: jest workers share process.env between test files
     ...options.env,
   });
   const { handler } = await import('../../lambdas/handlers/authorizer');

@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DEMO_AUDIENCE, DEMO_CLIENT } from './demo-ciam';
+
+/**
+ * Gets access tokens from the demo CIAM the way an app would, without a browser: authorization code + PKCE
+ * through oidc-provider's dev login and consent pages, or client credentials.
+ */
+interface Discovery {
+  readonly authorization_endpoint: string;
+  readonly token_endpoint: string;
+}
+
+const basicAuth = `Basic ${Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64')}`;
+
+async function discover(issuer: string): Promise<Discovery> {
+  const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+  if (!response.ok) throw new Error(`discovery at ${issuer} answered ${response.status}`);
+  return (await response.json()) as Discovery;
+}
+
+async function requestToken(endpoint: string, form: Record<string, string>): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth },
+    body: new URLSearchParams(form),
+  });
+  const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
+  if (!body.access_token) throw new Error(`the demo CIAM refused: ${body.error ?? response.status} ${body.error_description ?? ''}`.trim());
+  return body.access_token;
+}
+
+export async function clientCredentialsToken(issuer: string, scope: string): Promise<string> {
+  const { token_endpoint } = await discover(issuer);
+  return requestToken(token_endpoint, { grant_type: 'client_credentials', scope, resource: DEMO_AUDIENCE });
+}
+
+/** Signs in as `login` (any name; any password works at the demo CIAM) and returns the access token. */
+export async function userAccessToken(issuer: string, login: string, scope: string): Promise<string> {
+  const discovery = await discover(issuer);
+  const verifier = randomBytes(32).toString('base64url');
+  const cookies = new Map<string, string>();
+  const visit = async (url: string, form?: Record<string, string>): Promise<Response> => {
+    const response = await fetch(url, {
+      redirect: 'manual',
+      method: form ? 'POST' : 'GET',
+      headers: {
+        cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form ? { body: new URLSearchParams(form) } : {}),
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const at = pair.indexOf('=');
+      cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return response;
+  };
+
+  const authorize = new URL(discovery.authorization_endpoint);
+  authorize.search = new URLSearchParams({
+    client_id: DEMO_CLIENT.clientId,
+    response_type: 'code',
+    redirect_uri: DEMO_CLIENT.redirectUri,
+    scope,
+    state: randomBytes(8).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    resource: DEMO_AUDIENCE,
+  }).toString();
+
+  let response = await visit(authorize.href);
+  for (let step = 0; step < 12; step += 1) {
+    const location = response.headers.get('location');
+    if (location) {
+      const next = new URL(location, issuer);
+      if (next.href.startsWith(DEMO_CLIENT.redirectUri)) {
+        const code = next.searchParams.get('code');
+        if (!code) throw new Error(`login failed: ${next.searchParams.get('error_description') ?? next.searchParams.get('error')}`);
+        return requestToken(discovery.token_endpoint, {
+          grant_type: 'authorization_code', code, redirect_uri: DEMO_CLIENT.redirectUri, code_verifier: verifier, resource: DEMO_AUDIENCE,
+        });
+      }
+      response = await visit(next.href);
+      continue;
+    }
+    // A dev interaction page: the login form, then the consent form.
+    const page = await response.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
+    if (!action) throw new Error(`unexpected page from the demo CIAM (status ${response.status})`);
+    const form: Record<string, string> = page.includes('name="login"') ? { prompt: 'login', login, password: 'demo' } : { prompt: 'consent' };
+    response = await visit(new URL(action, issuer).href, form);
+  }
+  throw new Error('login did not finish: too many steps');
+}
