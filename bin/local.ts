@@ -3,7 +3,7 @@
  * LOCAL_BRANDS_FILE (extra brands, a JSON array of brand configs).
  */
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../lib/gateway-responses';
-import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../lib/table-definitions';
+import { LOCAL_TABLES } from '../lib/table-definitions';
 import { CIAM_AUTHORIZER_DEFAULTS } from '../lib/ciam-authorizer-defaults';
 import { ConfigValidationError } from '../lambdas/core/errors';
 import { startLocalMode } from '../lambdas/local/local-mode';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     port,
     ciamPort,
     ...(process.env.LOCAL_BRANDS_FILE ? { brandsFile: process.env.LOCAL_BRANDS_FILE } : {}),
-    tables: { brandConfig: (name) => toCreateTableInput(BRAND_CONFIG_TABLE, name) },
+    tables: LOCAL_TABLES,
     gatewayResponses: GATEWAY_RESPONSES,
     integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
     resultsCacheTtlSeconds: CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(),

@@ -11,19 +11,51 @@ export interface TableDefinition {
   readonly sortKey?: string;
   /** Attribute holding an epoch-seconds expiry, when items expire. */
   readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly { readonly indexName: string; readonly partitionKey: string; readonly sortKey?: string }[];
 }
 
 export const BRAND_CONFIG_TABLE: TableDefinition = { id: 'BrandConfigTable', partitionKey: 'brandId' };
 
-export const TABLES: readonly TableDefinition[] = [BRAND_CONFIG_TABLE];
+/**
+ * Customers and their uniqueness claims, one item each, all keyed by `pk`: `CUSTOMER#<brand>#<id>`,
+ * `CUID#<brand>#<cuid>`, `EMAIL#<brand>#<email>`, `MOBILE#<brand>#<e164>`. Claims are written in the same
+ * transaction as the customer, with `attribute_not_exists(pk)`, which is what makes them unique.
+ */
+export const CUSTOMERS_TABLE: TableDefinition = { id: 'CustomersTable', partitionKey: 'pk' };
+
+/** Audit records: by brand and time (`pk` = `BRAND#<brand>`, `sk` = `<iso time>#<id>`), and by customer. */
+export const AUDIT_TABLE: TableDefinition = {
+  id: 'AuditTable',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [{ indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'sk' }],
+};
+
+export const TABLES: readonly TableDefinition[] = [BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, AUDIT_TABLE];
+
+/** What local mode creates in DynamoDB Local: the same tables, by role. */
+export const LOCAL_TABLES = {
+  brandConfig: (name: string) => toCreateTableInput(BRAND_CONFIG_TABLE, name),
+  customers: (name: string) => toCreateTableInput(CUSTOMERS_TABLE, name),
+  audit: (name: string) => toCreateTableInput(AUDIT_TABLE, name),
+};
 
 /** The CreateTable request for DynamoDB Local (on-demand, as in the stack). */
 export function toCreateTableInput(table: TableDefinition, tableName: string): CreateTableCommandInput {
-  const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+  const keySchema = (partitionKey: string, sortKey?: string) => [
+    { AttributeName: partitionKey, KeyType: 'HASH' as const },
+    ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+  ];
+  const indexes = table.globalSecondaryIndexes ?? [];
+  const attributes = new Set([table.partitionKey, table.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-    KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+    AttributeDefinitions: [...attributes].filter((name) => name !== undefined).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: keySchema(table.partitionKey, table.sortKey),
+    ...(indexes.length > 0
+      ? { GlobalSecondaryIndexes: indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' as const } })) }
+      : {}),
   };
 }

@@ -42,3 +42,27 @@ export function readRuntimeEnvironment(env: NodeJS.ProcessEnv): RuntimeEnvironme
   if (problems.length > 0) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
   return environment;
 }
+
+/** The customer routes' environment: the authorizer's, plus the customers and audit tables. */
+export interface CustomerEnvironment extends RuntimeEnvironment {
+  readonly customersTableName: string;
+  readonly auditTableName: string;
+  readonly auditRetentionDays: number;
+}
+
+export function readCustomerEnvironment(env: NodeJS.ProcessEnv): CustomerEnvironment {
+  const problems: string[] = [];
+  let base: RuntimeEnvironment | undefined;
+  try {
+    base = readRuntimeEnvironment(env);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    problems.push(...err.problems);
+  }
+  const retention = Number(env.AUDIT_RETENTION_DAYS ?? '');
+  if (!env.CUSTOMERS_TABLE_NAME) problems.push('CUSTOMERS_TABLE_NAME is required');
+  if (!env.AUDIT_TABLE_NAME) problems.push('AUDIT_TABLE_NAME is required');
+  if (!Number.isInteger(retention) || retention < 1 || retention > 3650) problems.push('AUDIT_RETENTION_DAYS must be an integer from 1 to 3650');
+  if (problems.length > 0 || !base) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
+  return { ...base, customersTableName: env.CUSTOMERS_TABLE_NAME ?? '', auditTableName: env.AUDIT_TABLE_NAME ?? '', auditRetentionDays: retention };
+}

@@ -26,7 +26,9 @@ export type TokenErrorCode =
   | 'TOKEN_TYPE_NOT_ACCEPTED'
   | 'BRAND_HEADER_INVALID'
   | 'BRAND_UNKNOWN'
-  | 'BRAND_DISABLED';
+  | 'BRAND_DISABLED'
+  | 'USERINFO_SUB_MISMATCH'
+  | 'USERINFO_TOKEN_REJECTED';
 
 /** Authenticated but not allowed: 403 `insufficient_scope`. */
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
@@ -42,12 +44,31 @@ export type UpstreamErrorCode =
   | 'FETCH_REDIRECT_REFUSED'
   | 'FETCH_BAD_STATUS'
   | 'FETCH_NOT_JSON'
-  | 'FETCH_FAILED';
+  | 'FETCH_FAILED'
+  | 'USERINFO_INVALID'
+  | 'USERINFO_UNAVAILABLE';
+
+/** The request itself is wrong: 400. */
+export type RequestErrorCode = 'BODY_INVALID' | 'BODY_TOO_LARGE';
+
+/** Authenticated, but this kind of caller may not do this: 403. */
+export type ForbiddenErrorCode = 'CLIENT_PRINCIPAL_NOT_ALLOWED';
+
+/** The request conflicts with stored or CIAM state: 409. Nothing was changed. */
+export type ConflictErrorCode = 'IDENTIFIER_TAKEN' | 'IDENTIFIER_NOT_VERIFIED' | 'CUSTOMER_NOT_LINKED';
 
 /** Bad configuration, named problem by problem. */
 export type ConfigErrorCode = 'BRAND_CONFIG_INVALID' | 'ENVIRONMENT_INVALID';
 
-export type ErrorCode = TokenErrorCode | ScopeErrorCode | UpstreamErrorCode | ConfigErrorCode | 'INTERNAL';
+export type ErrorCode =
+  | TokenErrorCode
+  | ScopeErrorCode
+  | UpstreamErrorCode
+  | RequestErrorCode
+  | ForbiddenErrorCode
+  | ConflictErrorCode
+  | ConfigErrorCode
+  | 'INTERNAL';
 
 export abstract class CiamGatewayError extends Error {
   abstract readonly code: ErrorCode;
@@ -115,6 +136,44 @@ export class FetchStatusError extends UpstreamError {
   ) {
     super('FETCH_BAD_STATUS', message);
     this.name = 'FetchStatusError';
+  }
+}
+
+export class RequestError extends CiamGatewayError {
+  readonly status = 400;
+
+  constructor(
+    readonly code: RequestErrorCode,
+    message: string,
+    /** Field-level problems, safe to show the caller (they describe the caller's own input). */
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message, undefined, false);
+    this.name = 'RequestError';
+  }
+}
+
+export class ForbiddenError extends CiamGatewayError {
+  readonly status = 403;
+
+  constructor(
+    readonly code: ForbiddenErrorCode,
+    message: string,
+  ) {
+    super(message, undefined, false);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class ConflictError extends CiamGatewayError {
+  readonly status = 409;
+
+  constructor(
+    readonly code: ConflictErrorCode,
+    message: string,
+  ) {
+    super(message, undefined, false);
+    this.name = 'ConflictError';
   }
 }
 

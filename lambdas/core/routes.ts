@@ -6,7 +6,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** `lambdas/handlers/<handler>.ts` exports `handler`. */
-export type RouteHandlerName = 'health' | 'whoami';
+export type RouteHandlerName = 'health' | 'whoami' | 'me' | 'link-customer' | 'register-customer' | 'change-identifier';
 
 export interface RouteDefinition {
   readonly method: HttpMethod;
@@ -22,4 +22,9 @@ export interface RouteDefinition {
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
   { method: 'GET', path: '/v1/whoami', handler: 'whoami', auth: 'ciam', scopes: [] },
+  // The customer routes call the brand's userinfo endpoint with the caller's token, which needs `openid`.
+  { method: 'GET', path: '/v1/me', handler: 'me', auth: 'ciam', scopes: ['openid'] },
+  { method: 'POST', path: '/v1/customers/link', handler: 'link-customer', auth: 'ciam', scopes: ['openid'] },
+  { method: 'POST', path: '/v1/customers/register', handler: 'register-customer', auth: 'ciam', scopes: ['openid'] },
+  { method: 'PUT', path: '/v1/customers/identifiers', handler: 'change-identifier', auth: 'ciam', scopes: ['openid'] },
 ];

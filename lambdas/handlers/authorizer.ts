@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizerRuntime } from '../adapters/authorizer-runtime';
+import { headerValue } from '../adapters/http-response';
 import { logger, metrics, recordRefusal } from '../adapters/observability';
 import { readRuntimeEnvironment } from '../adapters/runtime-environment';
 import { BRAND_ID_PATTERN } from '../core/brand-config';
@@ -12,8 +13,8 @@ const authorize = createAuthorizerRuntime(readRuntimeEnvironment(process.env));
 const UNAUTHORIZED = new Error('Unauthorized');
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const authorization = header(event, 'authorization');
-  const brandId = header(event, 'x-brand-id');
+  const authorization = headerValue(event.headers, 'authorization');
+  const brandId = headerValue(event.headers, 'x-brand-id');
   try {
     const decision = await authorize({ authorization, brandId, methodArn: event.methodArn });
     if (decision.missingBrandScopes.length > 0) {
@@ -30,11 +31,3 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     metrics.publishStoredMetrics();
   }
 };
-
-/** API Gateway keeps the client's header case; HTTP header names are case-insensitive. */
-function header(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === name && typeof value === 'string') return value;
-  }
-  return undefined;
-}

@@ -26,11 +26,11 @@ export interface DemoCiam {
   close(): Promise<void>;
 }
 
-/** Claims of a demo user, derived from the login name so that any name works. */
+/** Claims of a demo user before any change, derived from the login name so that any name works. */
 export function demoUserClaims(login: string): Record<string, unknown> {
   const name = login.charAt(0).toUpperCase() + login.slice(1);
-  // UK numbers reserved for drama (07700 900000–900999): valid in form, never anyone's phone.
-  const suffix = [...login].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 1000, 7);
+  // A valid UK mobile number (libphonenumber refuses Ofcom's drama range 07700 900xxx as invalid).
+  const suffix = [...login].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 100_000, 7);
   return {
     sub: login,
     given_name: name,
@@ -38,10 +38,13 @@ export function demoUserClaims(login: string): Record<string, unknown> {
     name: `${name} Demo`,
     email: `${login}@demo.example`,
     email_verified: true,
-    phone_number: `+447700900${String(suffix).padStart(3, '0')}`,
+    phone_number: `+4474001${String(suffix).padStart(5, '0')}`,
     phone_number_verified: true,
   };
 }
+
+/** What `PUT /demo/users/<login>` may change: step one of an identifier change happens at the CIAM. */
+const EDITABLE_CLAIMS = new Set(['given_name', 'family_name', 'email', 'email_verified', 'phone_number', 'phone_number_verified']);
 
 const OIDC_CLAIMS = {
   openid: ['sub'],
@@ -65,6 +68,8 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
   let provider: Provider | undefined;
   let jwksAvailable = true;
   let jwksRequests = 0;
+  const changedClaims = new Map<string, Record<string, unknown>>();
+  const claimsOf = (login: string) => ({ ...demoUserClaims(login), ...changedClaims.get(login) });
   const keys: { privateJwk: SigningKey; publicJwk: SigningKey }[] = [await newSigningKey()];
 
   const server = createServer((req, res) => {
@@ -73,6 +78,8 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
       if (!jwksAvailable) return void res.writeHead(503).end('down');
     }
     if (req.url === '/userinfo') return void userinfo(req, res);
+    const user = /^\/demo\/users\/([a-z0-9._-]{1,64})$/.exec(req.url ?? '')?.[1];
+    if (user && req.method === 'PUT') return void updateUser(user, req, res);
     if (!provider) return void res.writeHead(503).end();
     provider.callback()(req, res);
   });
@@ -94,7 +101,7 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
       jwks: { keys: keys.map((k) => k.privateJwk) },
       scopes: [...DEMO_SCOPES],
       claims: OIDC_CLAIMS,
-      findAccount: (_ctx, accountId) => ({ accountId, claims: () => demoUserClaims(accountId) as { sub: string } }),
+      findAccount: (_ctx, accountId) => ({ accountId, claims: () => claimsOf(accountId) as { sub: string } }),
       pkce: { required: () => true },
       ttl: { AccessToken: 900, AuthorizationCode: 60, ClientCredentials: 900, Grant: 3600, IdToken: 900, Interaction: 600, Session: 3600 },
       features: {
@@ -128,12 +135,30 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
       const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), { issuer, audience: DEMO_AUDIENCE });
       const scopes = new Set(String(payload.scope ?? '').split(' '));
       if (!scopes.has('openid') || typeof payload.sub !== 'string') throw new Error('openid scope required');
-      const claims = demoUserClaims(payload.sub);
+      const claims = claimsOf(payload.sub);
       const allowed = Object.entries(OIDC_CLAIMS).filter(([scope]) => scopes.has(scope)).flatMap(([, names]) => names);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(allowed.map((n) => [n, claims[n]]))));
     } catch {
       res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
     }
+  }
+
+  /** A demo-only account API (no auth: local mode only) to change a user's claims, as the user would at the CIAM. */
+  async function updateUser(login: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let changes: unknown;
+    try {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      changes = JSON.parse(body);
+    } catch {
+      changes = undefined;
+    }
+    const entries = typeof changes === 'object' && changes !== null ? Object.entries(changes) : [];
+    if (entries.length === 0 || !entries.every(([name, value]) => EDITABLE_CLAIMS.has(name) && ['string', 'boolean'].includes(typeof value))) {
+      return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', editable: [...EDITABLE_CLAIMS] }));
+    }
+    changedClaims.set(login, { ...changedClaims.get(login), ...Object.fromEntries(entries) });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(claimsOf(login)));
   }
 
   return {

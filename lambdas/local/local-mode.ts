@@ -18,7 +18,8 @@ export interface LocalModeOptions {
   readonly ciamPort: number;
   /** A JSON array of brand configs, seeded beside `demo`. */
   readonly brandsFile?: string;
-  readonly tables: { readonly brandConfig: (tableName: string) => CreateTableCommandInput };
+  /** The stack's table definitions, as CreateTable requests for a given name. */
+  readonly tables: Readonly<Record<'brandConfig' | 'customers' | 'audit', (tableName: string) => CreateTableCommandInput>>;
   readonly gatewayResponses: GatewayResponses;
   readonly integrationTimeoutMs: number;
   readonly resultsCacheTtlSeconds: number;
@@ -49,10 +50,12 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const ciam = await startDemoCiam(options.ciamPort);
     stops.push(() => ciam.close());
 
-    const tableName = 'ciam-gateway-local-brands';
+    const tableNames = { brandConfig: 'local-brands', customers: 'local-customers', audit: 'local-audit' } as const;
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     stops.push(async () => client.destroy());
-    await client.send(new CreateTableCommand(options.tables.brandConfig(tableName)));
+    for (const [table, name] of Object.entries(tableNames) as [keyof typeof tableNames, string][]) {
+      await client.send(new CreateTableCommand(options.tables[table](name)));
+    }
     const documents = DynamoDBDocumentClient.from(client);
     const demo = parseBrandConfig({
       brandId: DEMO_BRAND_ID,
@@ -66,13 +69,16 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       audiences: [DEMO_AUDIENCE],
       requiredScopes: ['loyalty'],
     }, LOCAL_POLICY);
-    for (const brand of [demo, ...extraBrands]) await documents.send(new PutCommand({ TableName: tableName, Item: brand }));
+    for (const brand of [demo, ...extraBrands]) await documents.send(new PutCommand({ TableName: tableNames.brandConfig, Item: brand }));
 
     // The handlers read their environment when first imported, exactly as in Lambda.
     Object.assign(process.env, {
       STAGE: 'local',
       ALLOW_LOOPBACK_HTTP: 'true',
-      BRAND_TABLE_NAME: tableName,
+      BRAND_TABLE_NAME: tableNames.brandConfig,
+      CUSTOMERS_TABLE_NAME: tableNames.customers,
+      AUDIT_TABLE_NAME: tableNames.audit,
+      AUDIT_RETENTION_DAYS: '30',
       DYNAMODB_ENDPOINT: dynamodb.endpoint,
       AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
-import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { LOCAL_TABLES } from '../../lib/table-definitions';
 import { clientCredentialsToken, userAccessToken } from '../../lambdas/local/demo-login';
 import { startLocalMode, type LocalModeOptions, type LocalMode } from '../../lambdas/local/local-mode';
 import { TestHttpServer } from '../support/jwks-server';
@@ -19,7 +19,7 @@ let acmeIdp: TestHttpServer;
 let acmeKey: TestKey;
 
 const baseOptions: Omit<LocalModeOptions, 'port' | 'ciamPort'> = {
-  tables: { brandConfig: (name) => toCreateTableInput(BRAND_CONFIG_TABLE, name) },
+  tables: LOCAL_TABLES,
   gatewayResponses: GATEWAY_RESPONSES,
   integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
   resultsCacheTtlSeconds: 0, // every request reaches the authorizer, so JWKS behaviour is observable

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
-import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { LOCAL_TABLES } from '../../lib/table-definitions';
 import { startLocalMode, type LocalMode } from '../../lambdas/local/local-mode';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,7 +17,7 @@ beforeAll(async () => {
   local = await startLocalMode({
     port: 3000,
     ciamPort: 3001,
-    tables: { brandConfig: (name) => toCreateTableInput(BRAND_CONFIG_TABLE, name) },
+    tables: LOCAL_TABLES,
     gatewayResponses: GATEWAY_RESPONSES,
     integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
     resultsCacheTtlSeconds: 300,
@@ -28,15 +28,19 @@ afterAll(async () => {
   await local?.stop();
 });
 
-function walkthrough(): string {
+/** The README's shell block that starts with `start`, as a new user would copy it. */
+function readmeBlock(start: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = /```sh\n(TOKEN=\$\(npm run -s token\)[\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README has no walk-through block starting with TOKEN=$(npm run -s token)');
-  return block;
+  const at = readme.indexOf(`\`\`\`sh\n${start}`);
+  if (at < 0) throw new Error(`README has no shell block starting with ${start}`);
+  return readme.slice(at + 6, readme.indexOf('```', at + 6));
 }
 
+const run = async (script: string) =>
+  (await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, timeout: 60_000 })).stdout;
+
 it('runs verbatim: 200 for a user, 401 tampered, 403 without the required scope, 200 for a client', async () => {
-  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', walkthrough()], { cwd: ROOT, timeout: 60_000 });
+  const stdout = await run(readmeBlock('TOKEN=$(npm run -s token)'));
   const [user, tampered, noScope, client] = stdout.trim().split('\n').filter((line) => /^HTTP\/1\.1 |"brandId"/.test(line));
   expect(JSON.parse(user ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo', principalType: 'customer', tokenType: 'access' });
   expect(tampered).toMatch(/^HTTP\/1\.1 401/);
@@ -44,4 +48,23 @@ it('runs verbatim: 200 for a user, 401 tampered, 403 without the required scope,
   expect(JSON.parse(client ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo-client', principalType: 'client' });
   expect(stdout).toContain('WWW-Authenticate: Bearer error="invalid_token"');
   expect(stdout).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
+}, 60_000);
+
+it('runs the customer flows verbatim: link, repeat link, register, identifier change, me', async () => {
+  const stdout = await run(readmeBlock('USER_TOKEN=$(npm run -s token -- --user dana)'));
+  const [link, repeat, register, ciamChange, identifiers, me] = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(link).toMatchObject({ created: true, linkedBy: 'new' });
+  expect(link?.changedFields).toEqual(expect.arrayContaining(['firstName', 'lastName', 'email', 'mobile']));
+  expect(repeat).toEqual({ customerId: link?.customerId, created: false, linkedBy: 'cuid', changedFields: [] });
+  expect(register).toEqual({ customerId: link?.customerId, changedFields: ['dateOfBirth', 'city', 'marketingOptIn'] });
+  expect(ciamChange).toMatchObject({ sub: 'dana', email: 'dana@new.example', email_verified: true });
+  expect(identifiers).toEqual({ customerId: link?.customerId, changedFields: ['email'] });
+  expect(me).toMatchObject({
+    profile: { cuid: 'dana', email: 'dana@new.example', emailVerified: true },
+    customer: {
+      customerId: link?.customerId,
+      profile: { email: 'dana@new.example' },
+      sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'dana' }, INSTORE: { city: 'Leeds', dateOfBirth: '1990-04-01', marketingOptIn: true } },
+    },
+  });
 }, 60_000);
