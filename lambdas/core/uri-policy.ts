@@ -20,7 +20,7 @@ for (const [net, prefix] of [
   FORBIDDEN.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
+  ['::', 96], ['::ffff:0:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32],
 ] as const) {
   FORBIDDEN.addSubnet(net, prefix, 'ipv6');
 }
@@ -53,7 +53,8 @@ export function checkBrandUri(value: string, policy: UriPolicy): string | undefi
   if (value.length > 2048) return 'must be at most 2048 characters';
   if (url.username || url.password) return 'must not carry credentials';
   if (url.hash) return 'must not have a fragment';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A fully qualified name may end in a dot (`localhost.`): the same host, so it is checked without it.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (policy.allowLoopbackHttp && (isLoopbackAddress(host) || host === 'localhost')) {
     return url.protocol === 'http:' || url.protocol === 'https:' ? undefined : 'must be http(s)';
   }

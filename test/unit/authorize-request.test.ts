@@ -1,0 +1,181 @@
+import { createRequestAuthorizer } from '../../lambdas/core/authorize-request';
+import type { BrandConfig } from '../../lambdas/core/brand-config';
+import { TokenError } from '../../lambdas/core/errors';
+import type { RouteDefinition } from '../../lambdas/core/routes';
+import { createTokenVerifier } from '../../lambdas/core/verify-token';
+import { policyAllows } from '../../lambdas/local/evaluate-policy';
+import { makeKey, signToken, type TestKey } from '../support/tokens';
+import { brand, claimsAt, fakeResolver, ISSUER, NOW } from './fixtures';
+
+const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
+const arn = (method: string, path: string) => `${PREFIX}/${method}${path}`;
+
+const ROUTES: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/v1/open', handler: 'whoami', auth: 'ciam', scopes: [] },
+  { method: 'GET', path: '/v1/items/{id}', handler: 'whoami', auth: 'ciam', scopes: ['items:read'] },
+  { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
+];
+
+const BRANDS: Record<string, BrandConfig> = {
+  'brand-a': brand(),
+  'brand-off': brand({ brandId: 'brand-off', status: 'disabled' }),
+  'brand-scoped': brand({ brandId: 'brand-scoped', requiredScopes: ['loyalty:read', 'loyalty:write'] }),
+  'brand-mapped': brand({
+    brandId: 'brand-mapped', clockToleranceSeconds: 30, fieldMappings: { firstName: 'given_name', mobile: 'contact.phone', lastName: 'family_name', email: 'email' },
+  }),
+};
+
+let a1: TestKey;
+beforeAll(async () => {
+  a1 = await makeKey('a1');
+});
+
+function setup() {
+  const lookups: string[] = [];
+  const resolver = fakeResolver({ a1: a1.publicKey });
+  const authorize = createRequestAuthorizer({
+    findBrand: async (brandId) => {
+      lookups.push(brandId);
+      return BRANDS[brandId];
+    },
+    verifyToken: createTokenVerifier({ resolveKey: resolver.resolveKey, now: () => NOW * 1000 }),
+    routes: ROUTES,
+  });
+  return { authorize, lookups, resolver };
+}
+
+const token = (claims: Record<string, unknown> = {}) => signToken(a1, claimsAt(claims));
+const request = async (claims: Record<string, unknown>, brandId = 'brand-a', methodArn = arn('GET', '/v1/open')) => ({
+  authorization: `Bearer ${await token(claims)}`, brandId, methodArn,
+});
+
+describe('createRequestAuthorizer: scope and the cached policy', () => {
+  it('gives a token without items:read a policy that opens /v1/open and keeps /v1/items/{id} shut, whichever route was asked', async () => {
+    const { authorize } = setup();
+    const input = await request({ scope: 'openid' });
+    const forOpen = await authorize(input);
+    // API Gateway caches this policy per token and brand, and applies it to the next route the token is sent to.
+    expect(policyAllows(forOpen.policyDocument, arn('GET', '/v1/open'))).toBe(true);
+    expect(policyAllows(forOpen.policyDocument, arn('GET', '/v1/items/123'))).toBe(false);
+
+    const forItem = await authorize({ ...input, methodArn: arn('GET', '/v1/items/123') });
+    expect(forItem.policyDocument).toEqual(forOpen.policyDocument);
+    expect(forItem.missingBrandScopes).toEqual([]);
+  });
+
+  it('gives a token with items:read a policy that opens both routes', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(await request({ scope: 'openid items:read' }, 'brand-a', arn('GET', '/v1/items/123')));
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/open'))).toBe(true);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/items/123'))).toBe(true);
+    expect(decision.policyDocument.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  it('denies every route, and names the missing scopes, when the token lacks a brand-required scope', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(await request({ scope: 'loyalty:read items:read' }, 'brand-scoped'));
+    expect(decision.missingBrandScopes).toEqual(['loyalty:write']);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/open'))).toBe(false);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/items/123'))).toBe(false);
+    expect(decision.policyDocument.Statement.some((s) => s.Effect === 'Allow')).toBe(false);
+  });
+
+  it('opens the routes once the token carries every brand-required scope', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(await request({ scope: 'loyalty:read loyalty:write' }, 'brand-scoped'));
+    expect(decision.missingBrandScopes).toEqual([]);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/open'))).toBe(true);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/items/1'))).toBe(false);
+  });
+});
+
+describe('createRequestAuthorizer: brand', () => {
+  it.each([[undefined], [''], ['Brand-A'], ['a'], ['../brand-a'], ['brand-a\n'], ['x'.repeat(65)]])(
+    'refuses the X-Brand-Id %p as BRAND_HEADER_INVALID without a lookup',
+    async (brandId) => {
+      const { authorize, lookups } = setup();
+      const result = authorize({ ...(await request({})), brandId });
+      await expect(result).rejects.toBeInstanceOf(TokenError);
+      await expect(result).rejects.toMatchObject({ code: 'BRAND_HEADER_INVALID' });
+      expect(lookups).toEqual([]);
+    },
+  );
+
+  it('refuses an unknown brand as BRAND_UNKNOWN', async () => {
+    const { authorize, lookups, resolver } = setup();
+    const result = authorize(await request({}, 'brand-zz'));
+    await expect(result).rejects.toBeInstanceOf(TokenError);
+    await expect(result).rejects.toMatchObject({ code: 'BRAND_UNKNOWN' });
+    expect(lookups).toEqual(['brand-zz']);
+    expect(resolver.calls).toHaveLength(0);
+  });
+
+  it('refuses a disabled brand as BRAND_DISABLED without verifying the token', async () => {
+    const { authorize, resolver } = setup();
+    const result = authorize(await request({}, 'brand-off'));
+    await expect(result).rejects.toBeInstanceOf(TokenError);
+    await expect(result).rejects.toMatchObject({ code: 'BRAND_DISABLED' });
+    expect(resolver.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['no header', undefined, 'TOKEN_MISSING'],
+    ['a garbage token', 'Bearer not-a-jwt', 'TOKEN_MALFORMED'],
+    ['a token over the size limit', `Bearer ${'A'.repeat(16_390)}`, 'TOKEN_TOO_LARGE'],
+    ['a 1 MB header', `Bearer ${'A'.repeat(1 << 20)}`, 'TOKEN_TOO_LARGE'],
+  ])('refuses %s before looking up any brand', async (_name, authorization, code) => {
+    const { authorize, lookups } = setup();
+    await expect(authorize({ authorization, brandId: 'brand-a', methodArn: arn('GET', '/v1/open') })).rejects.toMatchObject({ code });
+    expect(lookups).toEqual([]);
+  });
+
+  it('passes on the verifier refusal', async () => {
+    const { authorize } = setup();
+    await expect(authorize(await request({ iat: NOW - 3600, exp: NOW - 60 }))).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    await expect(authorize(await request({ aud: 'other-api' }))).rejects.toMatchObject({ code: 'AUDIENCE_MISMATCH' });
+  });
+
+  it('refuses a malformed methodArn only after the token is verified, as an InternalError', async () => {
+    const { authorize } = setup();
+    await expect(authorize(await request({}, 'brand-a', 'not-an-arn'))).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+});
+
+describe('createRequestAuthorizer: context', () => {
+  it('passes identity, mapped fields (dot paths), scopes and validUntil = exp + tolerance', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(
+      await request(
+        { sub: 'user-42', scope: 'openid items:read', given_name: 'Zoë', contact: { phone: '+447700900123' }, family_name: { nested: 'object' }, email: ['a@b'] },
+        'brand-mapped',
+      ),
+    );
+    expect(decision.principalId).toBe('brand-mapped|user-42');
+    expect(decision.context).toEqual({
+      brandId: 'brand-mapped',
+      sub: 'user-42',
+      iss: ISSUER,
+      principalType: 'customer',
+      tokenType: 'access',
+      scopes: 'openid items:read',
+      validUntil: NOW + 300 + 30,
+      firstName: 'Zoë',
+      mobile: '+447700900123',
+    });
+  });
+
+  it('holds only strings and numbers, whatever the claims contain', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(
+      await request({ given_name: { toString: 'x' }, contact: { phone: [1, 2] }, family_name: true, email: null }, 'brand-mapped'),
+    );
+    for (const value of Object.values(decision.context)) expect(['string', 'number']).toContain(typeof value);
+    expect(Object.keys(decision.context).sort()).toEqual(['brandId', 'iss', 'principalType', 'scopes', 'sub', 'tokenType', 'validUntil']);
+  });
+
+  it('does not let a claim overwrite the identity fields', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(await request({ brandId: 'brand-zz', principalType: 'client', validUntil: 9e15 }, 'brand-mapped'));
+    expect(decision.context).toMatchObject({ brandId: 'brand-mapped', principalType: 'customer', validUntil: NOW + 330 });
+  });
+});
