@@ -1,6 +1,7 @@
 /**
  * `npm start`: local mode on 127.0.0.1. PORT (gateway, default 3000), CIAM_PORT (demo CIAM, default 3001),
- * LOCAL_BRANDS_FILE (extra brands, a JSON array of brand configs).
+ * LOCAL_BRANDS_FILE (extra brands, a JSON array of brand configs), LOCAL_ADMIN_KEY (the admin routes' key,
+ * default `local-admin-key`: local mode listens on 127.0.0.1 only).
  */
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../lib/gateway-responses';
 import { LOCAL_TABLES } from '../lib/table-definitions';
@@ -10,12 +11,14 @@ import { startLocalMode } from '../lambdas/local/local-mode';
 
 const port = Number(process.env.PORT ?? 3000);
 const ciamPort = Number(process.env.CIAM_PORT ?? 3001);
+const adminKey = process.env.LOCAL_ADMIN_KEY || 'local-admin-key';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const local = await startLocalMode({
     port,
     ciamPort,
+    adminKey,
     ...(process.env.LOCAL_BRANDS_FILE ? { brandsFile: process.env.LOCAL_BRANDS_FILE } : {}),
     tables: LOCAL_TABLES,
     gatewayResponses: GATEWAY_RESPONSES,
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
   });
   console.log(`dynamodb ${local.dynamodbEndpoint}`);
   console.log(`ciam     ${local.ciam.issuer}  (discovery: ${local.ciam.issuer}/.well-known/openid-configuration)`);
-  console.log(`gateway  ${local.gatewayUrl}`);
+  console.log(`gateway  ${local.gatewayUrl}  (admin routes: x-admin-key: ${adminKey})`);
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Try, in another terminal:
 
   TOKEN=$(npm run -s token)

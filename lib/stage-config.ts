@@ -9,9 +9,11 @@ export interface StageConfig {
   readonly authorizerResultsCacheTtlSeconds: number;
   /** How long the authorizer keeps a brand's configuration in memory. */
   readonly brandConfigCacheTtlSeconds: number;
+  /** How long audit records of customer changes are kept (DynamoDB TTL), in days. */
+  readonly auditRetentionDays: number;
   /** Retention of every log group the stack creates. */
   readonly logRetentionDays: RetentionDays;
-  /** What happens to stateful resources (the brand table) when the stack is deleted. */
+  /** What happens to stateful resources (the tables) when the stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
   readonly pointInTimeRecovery: boolean;
   /** X-Ray active tracing on the API stage and every function. */
@@ -26,6 +28,7 @@ type StageSettings = Omit<StageConfig, 'stage'>;
 const DEV: StageSettings = {
   authorizerResultsCacheTtlSeconds: 60,
   brandConfigCacheTtlSeconds: 30,
+  auditRetentionDays: 30,
   logRetentionDays: RetentionDays.TWO_WEEKS,
   removalPolicy: RemovalPolicy.DESTROY,
   pointInTimeRecovery: true,
@@ -35,6 +38,7 @@ const DEV: StageSettings = {
 const PROD: StageSettings = {
   authorizerResultsCacheTtlSeconds: 300,
   brandConfigCacheTtlSeconds: 60,
+  auditRetentionDays: 400,
   logRetentionDays: RetentionDays.ONE_YEAR,
   removalPolicy: RemovalPolicy.RETAIN,
   pointInTimeRecovery: true,

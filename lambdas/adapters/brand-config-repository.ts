@@ -1,12 +1,30 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseBrandConfig, type BrandConfig } from '../core/brand-config';
-import { toGatewayError } from '../core/errors';
+import { toGatewayError, UpstreamError } from '../core/errors';
 import type { UriPolicy } from '../core/uri-policy';
 
+/** A brand-config item: the config, plus the admin API's bookkeeping. */
+export interface StoredBrand {
+  readonly config: BrandConfig;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
 /**
- * Reads one brand's config from the brand-config table. Stored items are validated like any other input:
- * an item that no longer passes (edited by hand, older schema) is refused rather than half-trusted.
+ * Stored items are validated like any other input. One that no longer passes (edited by hand, written by an
+ * older schema) is refused, never half-trusted, and loud in the logs.
  */
+export function parseStoredBrand(item: Record<string, unknown>, uriPolicy: UriPolicy): StoredBrand {
+  const { version, updatedAt, updatedBy, ...config } = item;
+  try {
+    return { config: parseBrandConfig(config, uriPolicy), version: Number(version ?? 0), updatedAt: String(updatedAt ?? ''), updatedBy: String(updatedBy ?? '') };
+  } catch (err) {
+    throw new UpstreamError('STORE_UNAVAILABLE', `stored config of brand ${String(config.brandId)} no longer validates: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Reads one brand's config from the brand-config table: all the authorizer and the customer routes need. */
 export class BrandConfigRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -21,6 +39,6 @@ export class BrandConfigRepository {
     } catch (err) {
       throw toGatewayError(err, 'dynamodb');
     }
-    return item ? parseBrandConfig(item, this.uriPolicy) : undefined;
+    return item ? parseStoredBrand(item, this.uriPolicy).config : undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { RequestError, TokenError, toGatewayError, type CiamGatewayError } from '../core/errors';
+import { ConfigValidationError, RequestError, TokenError, toGatewayError, type CiamGatewayError } from '../core/errors';
 import { metrics, recordRefusal } from './observability';
 
 /** JSON responses for proxy integrations, and the one shape of an error body: `{ code, message }`. */
@@ -16,8 +16,8 @@ export function errorResponse(error: CiamGatewayError): APIGatewayProxyResult {
   const response = json(error.status, {
     code: error.code,
     message: PUBLIC_MESSAGE[error.status] ?? 'request failed',
-    // Only a request error's problems are shown: they describe the caller's own input.
-    ...(error instanceof RequestError && error.problems.length > 0 ? { problems: error.problems } : {}),
+    // Only these problems are shown: they describe the caller's own input (a body, a brand config).
+    ...((error instanceof RequestError || error instanceof ConfigValidationError) && error.problems.length > 0 ? { problems: error.problems } : {}),
   });
   if (error.status === 401) response.headers = { ...response.headers, 'www-authenticate': 'Bearer error="invalid_token"' };
   return response;
@@ -27,7 +27,9 @@ const PUBLIC_MESSAGE: Readonly<Record<number, string>> = {
   400: 'the request is not valid',
   401: 'the access token is not valid',
   403: 'the access token does not allow this request',
+  404: 'not found',
   409: 'the request conflicts with the current state; nothing was changed',
+  412: 'the resource changed since it was read; nothing was changed',
   502: 'an upstream service answered badly',
   503: 'a dependency is unavailable, retry later',
 };

@@ -43,14 +43,52 @@ export function readRuntimeEnvironment(env: NodeJS.ProcessEnv): RuntimeEnvironme
   return environment;
 }
 
-/** The customer routes' environment: the authorizer's, plus the customers and audit tables. */
-export interface CustomerEnvironment extends RuntimeEnvironment {
-  readonly customersTableName: string;
+/** Routes that write audit records (the customer routes, the admin API) also need the audit table. */
+export interface AuditedEnvironment extends RuntimeEnvironment {
   readonly auditTableName: string;
   readonly auditRetentionDays: number;
 }
 
+/** The customer routes' environment: the audited one, plus the customers table. */
+export interface CustomerEnvironment extends AuditedEnvironment {
+  readonly customersTableName: string;
+}
+
+/** The admin API's environment: the audited one, plus where to flush the authorizer result cache. */
+export interface AdminEnvironment extends AuditedEnvironment {
+  /** AWS: the REST API whose stage cache FlushStageAuthorizersCache empties. */
+  readonly restApiId: string | undefined;
+  /** Local mode: the emulator that plays API Gateway. */
+  readonly localGatewayUrl: string | undefined;
+}
+
+export function readAdminEnvironment(env: NodeJS.ProcessEnv): AdminEnvironment {
+  return withBase(env, (problems) => {
+    if (env.LOCAL_GATEWAY_URL && env.STAGE !== 'local') problems.push('LOCAL_GATEWAY_URL is only allowed when STAGE=local');
+    return { ...auditSettings(env, problems), restApiId: env.REST_API_ID || undefined, localGatewayUrl: env.LOCAL_GATEWAY_URL || undefined };
+  });
+}
+
+export function readAuditedEnvironment(env: NodeJS.ProcessEnv): AuditedEnvironment {
+  return withBase(env, (problems) => auditSettings(env, problems));
+}
+
 export function readCustomerEnvironment(env: NodeJS.ProcessEnv): CustomerEnvironment {
+  return withBase(env, (problems) => {
+    if (!env.CUSTOMERS_TABLE_NAME) problems.push('CUSTOMERS_TABLE_NAME is required');
+    return { ...auditSettings(env, problems), customersTableName: env.CUSTOMERS_TABLE_NAME ?? '' };
+  });
+}
+
+function auditSettings(env: NodeJS.ProcessEnv, problems: string[]): Pick<AuditedEnvironment, 'auditTableName' | 'auditRetentionDays'> {
+  const retention = Number(env.AUDIT_RETENTION_DAYS ?? '');
+  if (!env.AUDIT_TABLE_NAME) problems.push('AUDIT_TABLE_NAME is required');
+  if (!Number.isInteger(retention) || retention < 1 || retention > 3650) problems.push('AUDIT_RETENTION_DAYS must be an integer from 1 to 3650');
+  return { auditTableName: env.AUDIT_TABLE_NAME ?? '', auditRetentionDays: retention };
+}
+
+/** Reads the common environment and the extra part together, so that every problem is named at once. */
+function withBase<T>(env: NodeJS.ProcessEnv, readExtra: (problems: string[]) => T): RuntimeEnvironment & T {
   const problems: string[] = [];
   let base: RuntimeEnvironment | undefined;
   try {
@@ -59,10 +97,7 @@ export function readCustomerEnvironment(env: NodeJS.ProcessEnv): CustomerEnviron
     if (!(err instanceof ConfigValidationError)) throw err;
     problems.push(...err.problems);
   }
-  const retention = Number(env.AUDIT_RETENTION_DAYS ?? '');
-  if (!env.CUSTOMERS_TABLE_NAME) problems.push('CUSTOMERS_TABLE_NAME is required');
-  if (!env.AUDIT_TABLE_NAME) problems.push('AUDIT_TABLE_NAME is required');
-  if (!Number.isInteger(retention) || retention < 1 || retention > 3650) problems.push('AUDIT_RETENTION_DAYS must be an integer from 1 to 3650');
+  const extra = readExtra(problems);
   if (problems.length > 0 || !base) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
-  return { ...base, customersTableName: env.CUSTOMERS_TABLE_NAME ?? '', auditTableName: env.AUDIT_TABLE_NAME ?? '', auditRetentionDays: retention };
+  return { ...base, ...extra };
 }

@@ -57,6 +57,9 @@ export type ForbiddenErrorCode = 'CLIENT_PRINCIPAL_NOT_ALLOWED';
 /** The request conflicts with stored or CIAM state: 409. Nothing was changed. */
 export type ConflictErrorCode = 'IDENTIFIER_TAKEN' | 'IDENTIFIER_NOT_VERIFIED' | 'CUSTOMER_NOT_LINKED';
 
+/** Admin API: the brand does not exist (404), or it changed since the caller read it (412). */
+export type AdminErrorCode = 'BRAND_NOT_FOUND' | 'VERSION_MISMATCH';
+
 /** Bad configuration, named problem by problem. */
 export type ConfigErrorCode = 'BRAND_CONFIG_INVALID' | 'ENVIRONMENT_INVALID';
 
@@ -67,6 +70,7 @@ export type ErrorCode =
   | RequestErrorCode
   | ForbiddenErrorCode
   | ConflictErrorCode
+  | AdminErrorCode
   | ConfigErrorCode
   | 'INTERNAL';
 
@@ -174,6 +178,19 @@ export class ConflictError extends CiamGatewayError {
   ) {
     super(message, undefined, false);
     this.name = 'ConflictError';
+  }
+}
+
+export class AdminError extends CiamGatewayError {
+  readonly status: number;
+
+  constructor(
+    readonly code: AdminErrorCode,
+    message: string,
+  ) {
+    super(message, undefined, false);
+    this.name = 'AdminError';
+    this.status = code === 'BRAND_NOT_FOUND' ? 404 : 412;
   }
 }
 

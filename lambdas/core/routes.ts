@@ -6,15 +6,15 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** `lambdas/handlers/<handler>.ts` exports `handler`. */
-export type RouteHandlerName = 'health' | 'whoami' | 'me' | 'link-customer' | 'register-customer' | 'change-identifier';
+export type RouteHandlerName = 'health' | 'whoami' | 'me' | 'link-customer' | 'register-customer' | 'change-identifier' | 'admin-brands';
 
 export interface RouteDefinition {
   readonly method: HttpMethod;
   /** API Gateway resource path, `{param}` for path parameters. */
   readonly path: string;
   readonly handler: RouteHandlerName;
-  /** `none`: public. `ciam`: the CIAM authorizer guards it. */
-  readonly auth: 'none' | 'ciam';
+  /** `none`: public. `ciam`: the CIAM authorizer guards it. `admin`: IAM (SigV4) in AWS, the admin key in local mode. */
+  readonly auth: 'none' | 'ciam' | 'admin';
   /** Scopes the token must carry, on top of the brand's `requiredScopes`. */
   readonly scopes: readonly string[];
 }
@@ -27,4 +27,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/customers/link', handler: 'link-customer', auth: 'ciam', scopes: ['openid'] },
   { method: 'POST', path: '/v1/customers/register', handler: 'register-customer', auth: 'ciam', scopes: ['openid'] },
   { method: 'PUT', path: '/v1/customers/identifiers', handler: 'change-identifier', auth: 'ciam', scopes: ['openid'] },
+  { method: 'GET', path: '/v1/admin/brands', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'GET', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'PUT', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'DELETE', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'POST', path: '/v1/admin/brands/{brandId}/check', handler: 'admin-brands', auth: 'admin', scopes: [] },
 ];

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -51,6 +51,11 @@ export interface LocalGatewayOptions {
   readonly stage: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /**
+   * Stands in for IAM (SigV4) on `auth: 'admin'` routes: a request must carry `x-admin-key` equal to it. Without
+   * one, admin routes refuse everyone, as IAM refuses an unsigned request.
+   */
+  readonly adminKey?: string;
   /** Clock for the results cache and `requestTimeEpoch`; defaults to `Date.now`. */
   readonly now?: () => number;
   /**
@@ -86,6 +91,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 const HOST = '127.0.0.1';
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '123456789012';
+/** The identity admin requests carry in local mode, where the admin key stands in for IAM. */
+const LOCAL_ADMIN_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/local-admin`;
 const API_ID = 'local';
 /** The authorizer's identity sources, lower-cased: header names are case-insensitive. */
 const IDENTITY_SOURCES = ['authorization', 'x-brand-id'] as const;
@@ -124,10 +131,21 @@ function requestHandler(options: LocalGatewayOptions): (req: IncomingMessage, re
     return { statusCode: response.statusCode, headers: { ...response.headers, 'content-type': response.contentType }, body: JSON.stringify(response.body), note };
   };
 
+  const adminKeyMatches = (presented: string | undefined): boolean => {
+    if (!options.adminKey || presented === undefined) return false;
+    const [expected, given] = [Buffer.from(options.adminKey), Buffer.from(presented)];
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  };
+
   async function answer(req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
     const body = await readBody(req);
     if (body === undefined) return messageReply(413, 'Request Too Long', 'body over 10 MB');
     const method = req.method ?? '';
+    // API Gateway's FlushStageAuthorizersCache, on the gateway itself: local mode listens on loopback only.
+    if (method === 'DELETE' && url.pathname === '/_emulator/authorizer-cache') {
+      cache.clear();
+      return { statusCode: 202, headers: {}, body: '', note: 'authorizer cache flushed' };
+    }
     const match = matchRoute(options.routes, method, url.pathname);
     // API Gateway REST answers an unknown route (or method) this way, not with a 404.
     if (!match) return messageReply(403, 'Missing Authentication Token', 'no such route');
@@ -162,6 +180,10 @@ function requestHandler(options: LocalGatewayOptions): (req: IncomingMessage, re
       resourcePath: route.path,
     };
 
+    if (route.auth === 'admin') {
+      if (!adminKeyMatches(headers.last['x-admin-key'])) return messageReply(403, 'Missing Authentication Token', 'admin route without the admin key');
+      requestContext.identity = { ...requestContext.identity, caller: LOCAL_ADMIN_ARN, userArn: LOCAL_ADMIN_ARN, user: 'local-admin', accountId: ACCOUNT_ID };
+    }
     let authorizerContext: Record<string, unknown> | undefined;
     if (route.auth === 'ciam') {
       const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${options.stage}/${method}${url.pathname}`;

@@ -23,6 +23,10 @@ export interface LocalModeOptions {
   readonly gatewayResponses: GatewayResponses;
   readonly integrationTimeoutMs: number;
   readonly resultsCacheTtlSeconds: number;
+  /** `x-admin-key` the admin routes require (IAM's stand-in). */
+  readonly adminKey: string;
+  /** How long handlers cache a brand config. @default 60 */
+  readonly brandCacheTtlSeconds?: number;
   /** How often the authorizer may refetch a JWKS. @default 30 */
   readonly jwksCooldownSeconds?: number;
   readonly log?: (line: string) => void;
@@ -69,7 +73,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       audiences: [DEMO_AUDIENCE],
       requiredScopes: ['loyalty'],
     }, LOCAL_POLICY);
-    for (const brand of [demo, ...extraBrands]) await documents.send(new PutCommand({ TableName: tableNames.brandConfig, Item: brand }));
+    const seeded = { version: 1, updatedAt: new Date().toISOString(), updatedBy: 'local-mode' };
+    for (const brand of [demo, ...extraBrands]) await documents.send(new PutCommand({ TableName: tableNames.brandConfig, Item: { ...brand, ...seeded } }));
 
     // The handlers read their environment when first imported, exactly as in Lambda.
     Object.assign(process.env, {
@@ -86,6 +91,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       POWERTOOLS_SERVICE_NAME: 'ciam-gateway-local',
       POWERTOOLS_METRICS_DISABLED: 'true',
       JWKS_COOLDOWN_SECONDS: String(options.jwksCooldownSeconds ?? 30),
+      BRAND_CACHE_TTL_SECONDS: String(options.brandCacheTtlSeconds ?? 60),
     });
     const { handler: authorizer } = await import('../handlers/authorizer');
     const gateway = await startLocalGateway({
@@ -97,9 +103,12 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       integrationTimeoutMs: options.integrationTimeoutMs,
       stage: 'local',
       port: options.port,
+      adminKey: options.adminKey,
       ...(options.log ? { log: options.log } : {}),
     });
     stops.push(() => gateway.close());
+    // The admin handler (imported on its first request) flushes the emulator's authorizer cache through it.
+    process.env.LOCAL_GATEWAY_URL = gateway.url;
     return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {
     await stop();

@@ -24,6 +24,7 @@ const baseOptions: Omit<LocalModeOptions, 'port' | 'ciamPort'> = {
   integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
   resultsCacheTtlSeconds: 0, // every request reaches the authorizer, so JWKS behaviour is observable
   jwksCooldownSeconds: COOLDOWN_SECONDS,
+  adminKey: 'e2e-admin-key',
 };
 
 const whoami = async (token: string, brandId = 'demo') => {

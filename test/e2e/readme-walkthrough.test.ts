@@ -3,7 +3,7 @@
  * README's shell block runs in bash exactly as a new user would paste it.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
@@ -21,6 +21,7 @@ beforeAll(async () => {
     gatewayResponses: GATEWAY_RESPONSES,
     integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
     resultsCacheTtlSeconds: 300,
+    adminKey: 'local-admin-key',
   });
 }, 60_000);
 
@@ -68,3 +69,21 @@ it('runs the customer flows verbatim: link, repeat link, register, identifier ch
     },
   });
 }, 60_000);
+
+it('onboards a brand verbatim with the CLI and with curl', async () => {
+  try {
+    const cli = await run(readmeBlock('export CIAM_GATEWAY_ENDPOINT'));
+    expect(cli).toMatch(/^created acme at version 1; changed: /m);
+    expect(cli.match(/^ok {3}(discovery|jwks|userinfo|sample_token):/gm)).toHaveLength(4);
+    expect(cli).toContain('"brandId":"acme","sub":"demo"');
+    expect(cli).toMatch(/^acme\tactive\tgeneric-oidc\tv1\tAcme Loyalty$/m);
+
+    const [got, replaced, check, disabled] = (await run(readmeBlock('curl -s -w \'\\n\' http://127.0.0.1:3000/v1/admin/brands/acme'))).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(got).toMatchObject({ brandId: 'acme', version: 1, jwksUri: `${local.ciam.issuer}/jwks`, updatedBy: 'arn:aws:iam::123456789012:user/local-admin' });
+    expect(replaced).toMatchObject({ brandId: 'acme', version: 2, changedFields: [] });
+    expect(check).toMatchObject({ ok: true });
+    expect(disabled).toMatchObject({ brandId: 'acme', status: 'disabled', version: 3 });
+  } finally {
+    rmSync(join(ROOT, 'acme.json'), { force: true });
+  }
+}, 90_000);

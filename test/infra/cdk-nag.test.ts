@@ -1,7 +1,7 @@
 import { Validations, type PolicyViolation } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { ROUTES } from '../../lambdas/core/routes';
+import { ROUTES, type RouteDefinition } from '../../lambdas/core/routes';
 import { gatewayStack } from './infra-test-support';
 
 /** AwsSolutions findings still standing after acknowledgements, as `rule at path` lines (readable when it fails). */
@@ -36,6 +36,38 @@ describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s stack', (stage) =
   });
 });
 
+/** The acknowledgements each method gets, by its route's `auth`, written out. */
+const METHOD_ACKNOWLEDGEMENTS: Readonly<Record<RouteDefinition['auth'], readonly string[]>> = {
+  // Public: no authorisation at all (APIG4), so no Cognito either (COG4).
+  none: ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
+  // The CIAM authorizer satisfies APIG4; it is not a Cognito authorizer (COG4).
+  ciam: ['AwsSolutions-COG4'],
+  // IAM authorisation satisfies APIG4; it is not a Cognito authorizer (COG4).
+  admin: ['AwsSolutions-COG4'],
+};
+
+const methodPath = (route: RouteDefinition): string => `CiamGateway-dev/Api/Default${route.path}/${route.method}`;
+
+describe('cdk-nag acknowledgements on the methods', () => {
+  const acknowledged = acknowledgements(gatewayStack('dev'));
+
+  test.each(ROUTES.map((route) => [route.method, route.path, route]))('%s %s acknowledges exactly the rules of its auth', (_m, _p, route) => {
+    const ids = acknowledged.filter(({ path }) => path === methodPath(route)).map(({ id }) => id);
+    expect(ids.sort()).toEqual([...METHOD_ACKNOWLEDGEMENTS[route.auth]].sort());
+  });
+
+  test('admin methods acknowledge COG4 as IAM-authorised', () => {
+    const adminPaths = new Set(ROUTES.filter((route) => route.auth === 'admin').map(methodPath));
+    expect(acknowledged.filter(({ path }) => adminPaths.has(path))).toEqual(
+      [...adminPaths].map((path) => ({
+        path,
+        id: 'AwsSolutions-COG4',
+        reason: 'admin API: IAM SigV4 authorization, operators are AWS principals, not Cognito users.',
+      })),
+    );
+  });
+});
+
 describe('cdk-nag AwsSolutions without acknowledgements', () => {
   let findings: string[];
   beforeAll(() => {
@@ -57,6 +89,14 @@ describe('cdk-nag AwsSolutions without acknowledgements', () => {
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-L1',
     ]);
+  });
+
+  // Per construct, not only per rule: an acknowledgement on a construct where its rule finds nothing is stale.
+  test('every acknowledgement silences a finding of its rule on its construct or below it', () => {
+    const stale = acknowledgements(gatewayStack('dev')).filter(
+      ({ path, id }) => !findings.some((finding) => finding.startsWith(`${id} (`) && (finding.endsWith(` at ${path}`) || finding.includes(` at ${path}/`))),
+    );
+    expect(stale).toEqual([]);
   });
 
   test('flags as unauthenticated exactly the routes ROUTES makes public', () => {

@@ -1,11 +1,23 @@
 import 'aws-cdk-lib/testhelpers/jest-autoclean';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { ROUTES } from '../../lambdas/core/routes';
-import { BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
-import { apiMethod, gatewayStack, logicalIdOf } from './infra-test-support';
+import type { CfnElement } from 'aws-cdk-lib';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { ROUTES, type RouteDefinition } from '../../lambdas/core/routes';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, TABLES } from '../../lib/table-definitions';
+import type { CiamGatewayStack } from '../../lib/ciam-gateway-stack';
+import {
+  apiMethod,
+  gatewayStack,
+  logicalIdOf,
+  permissions,
+  renderResource,
+  tableLogicalId,
+  type PolicyStatement,
+} from './infra-test-support';
 
-const template = Template.fromStack(gatewayStack('dev'));
-const tableId = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', {});
+const stack = gatewayStack('dev');
+const template = Template.fromStack(stack);
+const tableId = tableLogicalId(stack, BRAND_CONFIG_TABLE);
 const authorizerFunctionId = logicalIdOf(template, 'AWS::Lambda::Function', {
   Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'ciam-authorizer' } },
 });
@@ -16,28 +28,98 @@ const authorizerId = logicalIdOf(template, 'AWS::ApiGateway::Authorizer', {});
 
 const INVALID_TOKEN_HEADER = `'Bearer error="invalid_token"'`;
 
-describe('brand table', () => {
-  test('is keyed by BRAND_CONFIG_TABLE and billed per request', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      KeySchema: [{ AttributeName: BRAND_CONFIG_TABLE.partitionKey, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
+/** A method's `AuthorizationType` by the route's `auth`. */
+const AUTHORIZATION_TYPE: Readonly<Record<RouteDefinition['auth'], string>> = { none: 'NONE', ciam: 'CUSTOM', admin: 'AWS_IAM' };
+
+/** The brand admin API, written out: ROUTES must hold exactly these `auth: 'admin'` routes. */
+const ADMIN_ROUTES = [
+  'GET /v1/admin/brands',
+  'GET /v1/admin/brands/{brandId}',
+  'PUT /v1/admin/brands/{brandId}',
+  'DELETE /v1/admin/brands/{brandId}',
+  'POST /v1/admin/brands/{brandId}/check',
+];
+
+/** The API and its stage, by name, for `renderResource`. */
+const API_NAMES = (of: CiamGatewayStack): ReadonlyMap<string, string> =>
+  new Map([
+    [of.getLogicalId(of.api.node.defaultChild as CfnElement), 'Api'],
+    [of.getLogicalId(of.api.deploymentStage.node.defaultChild as CfnElement), 'Stage'],
+  ]);
+
+describe.each(TABLES.map((definition) => [definition.id, definition]))('table %s', (_id, definition) => {
+  const properties = (): Record<string, unknown> => template.toJSON().Resources[tableLogicalId(stack, definition)].Properties;
+  const keySchema = (partitionKey: string, sortKey?: string) => [
+    { AttributeName: partitionKey, KeyType: 'HASH' },
+    ...(sortKey === undefined ? [] : [{ AttributeName: sortKey, KeyType: 'RANGE' }]),
+  ];
+
+  test('is keyed as its definition says, every key attribute a string', () => {
+    const indexes = definition.globalSecondaryIndexes ?? [];
+    const keyAttributes = new Set([definition.partitionKey, definition.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+    expect(properties()).toMatchObject({
+      KeySchema: keySchema(definition.partitionKey, definition.sortKey),
+      AttributeDefinitions: [...keyAttributes].filter((name) => name !== undefined).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     });
+  });
+
+  test('has exactly the global secondary indexes of its definition, projecting all attributes', () => {
+    const indexes = (definition.globalSecondaryIndexes ?? []).map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: keySchema(index.partitionKey, index.sortKey),
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    expect(properties().GlobalSecondaryIndexes).toEqual(indexes.length > 0 ? indexes : undefined);
+  });
+
+  test('expires items on the TTL attribute of its definition, if it has one', () => {
+    const ttl = definition.timeToLiveAttribute;
+    expect(properties().TimeToLiveSpecification).toEqual(ttl === undefined ? undefined : { AttributeName: ttl, Enabled: true });
+  });
+
+  test('is billed per request', () => {
+    expect(properties().BillingMode).toBe('PAY_PER_REQUEST');
   });
 
   test('has point-in-time recovery', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-    });
+    expect(properties().Replicas).toEqual([
+      expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    ]);
   });
 
   test('is encrypted with the AWS-managed KMS key', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-    });
+    // SSEType KMS without a key id in the replica is the `aws/dynamodb` key.
+    expect(properties().SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(properties().Replicas).toEqual([expect.not.objectContaining({ SSESpecification: expect.anything() })]);
   });
 
   test('is destroyed with a dev stack', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    expect(template.toJSON().Resources[tableLogicalId(stack, definition)]).toMatchObject({
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+});
+
+describe('tables', () => {
+  test('are exactly those of TABLES', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', TABLES.length);
+  });
+
+  test('the audit table expires records on expiresAt and is searchable by customer', () => {
+    // The definitions' shape, pinned once: the audit trail writes `expiresAt` and queries `byCustomer`.
+    expect(template.toJSON().Resources[tableLogicalId(stack, AUDIT_TABLE)].Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [
+        expect.objectContaining({
+          IndexName: 'byCustomer',
+          KeySchema: [
+            { AttributeName: 'customerId', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
   });
 });
 
@@ -159,10 +241,12 @@ describe('routes', () => {
   test.each(ROUTES.map((route) => [route.method, route.path, route]))(
     '%s %s exists as a Lambda proxy method with its auth',
     (_method, _path, route) => {
-      expect(apiMethod(template, route.method, route.path)).toMatchObject({
-        AuthorizationType: route.auth === 'ciam' ? 'CUSTOM' : 'NONE',
+      const method = apiMethod(template, route.method, route.path);
+      expect(method).toMatchObject({
+        AuthorizationType: AUTHORIZATION_TYPE[route.auth],
         Integration: { Type: 'AWS_PROXY', TimeoutInMillis: 29_000 },
       });
+      expect(method.AuthorizerId).toEqual(route.auth === 'ciam' ? { Ref: authorizerId } : undefined);
     },
   );
 
@@ -215,8 +299,84 @@ describe('API stage', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
   });
 
-  test('outputs the API URL and the brand table name', () => {
+  test('outputs the API URL', () => {
     template.hasOutput('ApiUrl', {});
-    template.hasOutput('BrandTableName', { Value: { Ref: tableId } });
+  });
+
+  test.each([
+    ['BrandTableName', BRAND_CONFIG_TABLE],
+    ['CustomersTableName', CUSTOMERS_TABLE],
+    ['AuditTableName', AUDIT_TABLE],
+  ] as const)('outputs %s', (output, definition) => {
+    template.hasOutput(output, { Value: { Ref: tableLogicalId(stack, definition) } });
+  });
+});
+
+describe('brand admin API', () => {
+  const adminRoutes = ROUTES.filter((route) => route.auth === 'admin');
+
+  test('ROUTES holds exactly the five brand admin routes as admin routes', () => {
+    expect(adminRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(ADMIN_ROUTES);
+  });
+
+  // AdminApiBaseUrl is the base of every admin route, and of nothing that is not one.
+  test('every route under /v1/admin is an admin route, and no admin route is elsewhere', () => {
+    const underAdmin = ROUTES.filter((route) => /^\/v1\/admin(\/|$)/.test(route.path));
+    expect(underAdmin).toEqual(adminRoutes);
+  });
+
+  test.each(ADMIN_ROUTES)('%s is authorised by IAM (AWS_IAM), with no authorizer', (route) => {
+    const [method, path] = route.split(' ') as [string, string];
+    const properties = apiMethod(template, method, path);
+    expect(properties.AuthorizationType).toBe('AWS_IAM');
+    expect(properties.AuthorizerId).toBeUndefined();
+  });
+
+  test('outputs the admin API base URL on the stage', () => {
+    const output = template.toJSON().Outputs.AdminApiBaseUrl as { Value: unknown };
+    expect(renderResource(output.Value, API_NAMES(stack))).toBe(
+      'https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage}/v1/admin',
+    );
+  });
+
+  describe('grantAdmin', () => {
+    const granted = gatewayStack('dev');
+    const operator = new Role(granted, 'Operator', { assumedBy: new AccountRootPrincipal() });
+    const grant = granted.grantAdmin(operator);
+    const grantedTemplate = Template.fromStack(granted);
+    const operatorId = granted.getLogicalId(operator.node.defaultChild as CfnElement);
+    const operatorStatements = Object.values(grantedTemplate.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: operatorId }]))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+    const STAGE_ARN = 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/${Stage}';
+    // A path parameter is `*`: IAM matches the request's own path, e.g. /v1/admin/brands/acme.
+    const ADMIN_METHOD_ARNS = [
+      `${STAGE_ARN}/GET/v1/admin/brands`,
+      `${STAGE_ARN}/GET/v1/admin/brands/*`,
+      `${STAGE_ARN}/PUT/v1/admin/brands/*`,
+      `${STAGE_ARN}/DELETE/v1/admin/brands/*`,
+      `${STAGE_ARN}/POST/v1/admin/brands/*/check`,
+    ];
+
+    test('allows execute-api:Invoke on exactly the five admin methods of the stage, and nothing else', () => {
+      expect(permissions(operatorStatements, API_NAMES(granted)).sort()).toEqual(
+        ADMIN_METHOD_ARNS.map((arn) => `Allow execute-api:Invoke on ${arn}`).sort(),
+      );
+    });
+
+    test('returns a grant that succeeded (the grantee has a policy to add to)', () => {
+      expect(grant.success).toBe(true);
+    });
+
+    test('adminInvokeArns are those five ARNs, in ROUTES order', () => {
+      expect(granted.adminInvokeArns.map((arn) => renderResource(granted.resolve(arn), API_NAMES(granted)))).toEqual(ADMIN_METHOD_ARNS);
+    });
+
+    test('grants nothing when it is not called', () => {
+      const invokes = Object.values(template.findResources('AWS::IAM::Policy'))
+        .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement)
+        .filter((statement) => [statement.Action].flat().some((action) => action?.startsWith('execute-api:')));
+      expect(invokes).toEqual([]);
+    });
   });
 });

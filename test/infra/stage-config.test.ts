@@ -3,14 +3,16 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { resolveStageConfig } from '../../lib/stage-config';
+import { TABLES } from '../../lib/table-definitions';
 import { gatewayStack } from './infra-test-support';
 
 describe('resolveStageConfig', () => {
-  test('dev: short caches, two weeks of logs, destroyable', () => {
+  test('dev: short caches, 30 days of audit, two weeks of logs, destroyable', () => {
     expect(resolveStageConfig('dev')).toEqual({
       stage: 'dev',
       authorizerResultsCacheTtlSeconds: 60,
       brandConfigCacheTtlSeconds: 30,
+      auditRetentionDays: 30,
       logRetentionDays: RetentionDays.TWO_WEEKS,
       removalPolicy: RemovalPolicy.DESTROY,
       pointInTimeRecovery: true,
@@ -18,11 +20,12 @@ describe('resolveStageConfig', () => {
     });
   });
 
-  test('prod: longer caches, a year of logs, retained', () => {
+  test('prod: longer caches, 400 days of audit, a year of logs, retained', () => {
     expect(resolveStageConfig('prod')).toEqual({
       stage: 'prod',
       authorizerResultsCacheTtlSeconds: 300,
       brandConfigCacheTtlSeconds: 60,
+      auditRetentionDays: 400,
       logRetentionDays: RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
       pointInTimeRecovery: true,
@@ -32,6 +35,10 @@ describe('resolveStageConfig', () => {
 
   test('another valid name gets the dev settings under its own name', () => {
     expect(resolveStageConfig('feature-42')).toEqual({ ...resolveStageConfig('dev'), stage: 'feature-42' });
+  });
+
+  test('another valid name keeps audit records 30 days, like dev', () => {
+    expect(resolveStageConfig('feature-42').auditRetentionDays).toBe(30);
   });
 
   test('is frozen', () => {
@@ -47,11 +54,24 @@ describe('resolveStageConfig', () => {
   });
 });
 
+/**
+ * The functions given the audit retention: the customer handlers (me, link-customer, register-customer,
+ * change-identifier) and admin-brands.
+ */
+const AUDITED_HANDLER_COUNT = 5;
+
 describe('prod stack', () => {
   const template = Template.fromStack(gatewayStack('prod'));
 
-  test('retains the brand table', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  test('retains every table', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
+    expect(tables.map((t) => [t.DeletionPolicy, t.UpdateReplacePolicy])).toEqual(Array(TABLES.length).fill(['Retain', 'Retain']));
+  });
+
+  test('customer and admin functions keep audit records 400 days', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const retention = functions.map((f) => f.Properties.Environment.Variables.AUDIT_RETENTION_DAYS).filter((days) => days !== undefined);
+    expect(retention).toEqual(Array(AUDITED_HANDLER_COUNT).fill('400'));
   });
 
   test('caches authorizer decisions 300 s and brands 60 s', () => {

@@ -15,6 +15,7 @@ const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/items/{id}', handler: 'whoami', auth: 'ciam', scopes: ['items:read'] },
   { method: 'POST', path: '/v1/items', handler: 'whoami', auth: 'ciam', scopes: ['items:write'] },
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
+  { method: 'GET', path: '/v1/admin/things', handler: 'admin-brands', auth: 'admin', scopes: [] },
 ];
 
 const statement = (Effect: 'Allow' | 'Deny', ...resources: string[]) => ({ Action: 'execute-api:Invoke', Effect, Resource: resources.map((r) => `${ARN}/${r}`) });
@@ -322,5 +323,22 @@ describe('every response', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/ GET \/v1\/open 401 authorizer: Unauthorized$/);
     expect(lines.join('\n')).not.toContain(secret);
+  });
+});
+
+describe('admin routes (IAM stand-in)', () => {
+  it('lets through only the admin key, never calls the authorizer, and names the local admin as the caller', async () => {
+    const { authorizer, call } = await start({ adminKey: 'sesame' });
+    for (const headers of [{}, { 'x-admin-key': 'wrong' }, { 'x-admin-key': 'sesame!' }, as('all')]) {
+      await expectMessage(await call('/v1/admin/things', headers), 403, 'Missing Authentication Token');
+    }
+    const event = await eventOf(await call('/v1/admin/things', { 'x-admin-key': 'sesame' }));
+    expect(event.requestContext.identity.userArn).toBe('arn:aws:iam::123456789012:user/local-admin');
+    expect(authorizer).not.toHaveBeenCalled();
+  });
+
+  it('refuses everyone when no admin key is configured', async () => {
+    const { call } = await start();
+    await expectMessage(await call('/v1/admin/things', { 'x-admin-key': '' }), 403, 'Missing Authentication Token');
   });
 });

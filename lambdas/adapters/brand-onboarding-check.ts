@@ -1,0 +1,66 @@
+import type { BrandConfig } from '../core/brand-config';
+import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
+import { FetchStatusError, toGatewayError } from '../core/errors';
+import { JwksCache, parseJwks } from '../core/jwks-cache';
+import { createTokenVerifier } from '../core/verify-token';
+import type { JsonFetcher } from './bounded-fetch';
+import { discoverProvider } from './oidc-discovery';
+
+/**
+ * Proves a brand config works before it goes live: discovery reachable and consistent, the JWKS fetched and
+ * usable, the userinfo endpoint answering, and optionally a sample token verified exactly as the authorizer
+ * would. Each step reports its own outcome; one failing does not hide the others.
+ */
+export interface CheckStep {
+  readonly step: 'discovery' | 'jwks' | 'userinfo' | 'sample_token';
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampleToken?: string): Promise<{ ok: boolean; steps: CheckStep[] }> {
+  const steps = [
+    await step('discovery', async () => {
+      const discovered = await discoverProvider(fetcher, { issuer: brand.issuer, ...(brand.discoveryUrl ? { discoveryUrl: brand.discoveryUrl } : {}) });
+      if (discovered.jwksUri !== brand.jwksUri) throw new Error(`discovery publishes jwks_uri ${discovered.jwksUri}, config has ${brand.jwksUri}`);
+      return `issuer and jwks_uri match ${brand.issuer}`;
+    }),
+    await step('jwks', async () => {
+      const keys = parseJwks((await fetcher.getJson(brand.jwksUri)).body);
+      const algs = [...new Set(keys.map((key) => key.alg ?? key.key.asymmetricKeyType ?? '?'))];
+      return `${keys.length} usable signing key(s): ${algs.join(', ')}; brand accepts ${brand.algorithms.join(', ')}`;
+    }),
+    await step('userinfo', async () => {
+      try {
+        await fetcher.getJson(brand.userinfoEndpoint);
+        return 'reachable (answered without a token)';
+      } catch (err) {
+        // Without a token a userinfo endpoint should refuse: that answer proves it is there.
+        if (err instanceof FetchStatusError && (err.httpStatus === 401 || err.httpStatus === 403 || err.httpStatus === 400)) {
+          return `reachable (answered ${err.httpStatus} without a token, as it should)`;
+        }
+        throw err;
+      }
+    }),
+    ...(sampleToken === undefined ? [] : [await step('sample_token', () => verifySample(brand, fetcher, sampleToken))]),
+  ];
+  return { ok: steps.every((s) => s.ok), steps };
+}
+
+async function verifySample(brand: BrandConfig, fetcher: JsonFetcher, token: string): Promise<string> {
+  const keys = new JwksCache({ fetchJwks: async (uri) => (await fetcher.getJson(uri)).body });
+  const verify = createTokenVerifier({ resolveKey: (uri, kid, alg) => keys.getKey(uri, kid, alg) });
+  const verified = await verify(decodeUnverifiedJwt(token), brand);
+  const missing = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
+  if (missing.length > 0) throw new Error(`valid ${verified.tokenType} token, but it lacks the brand's required scopes: ${missing.join(' ')}`);
+  return `valid ${verified.tokenType} token for ${verified.principalType} ${verified.subject}, scopes: ${[...verified.scopes].join(' ') || '(none)'}`;
+}
+
+async function step(name: CheckStep['step'], run: () => Promise<string>): Promise<CheckStep> {
+  try {
+    return { step: name, ok: true, detail: await run() };
+  } catch (err) {
+    const error = toGatewayError(err);
+    const detail = error.code === 'INTERNAL' ? error.message : `${error.code}: ${error.message}`;
+    return { step: name, ok: false, detail };
+  }
+}

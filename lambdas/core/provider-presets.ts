@@ -1,0 +1,266 @@
+import type { Algorithm, MappedField, Provider, TokenType } from './brand-config';
+import { ConfigValidationError } from './errors';
+
+/**
+ * Vendor presets: from the few values a CIAM vendor's console shows (region and pool, tenant domain, realm…),
+ * derive a brand config draft from what is known about that vendor. What cannot be known from vendor facts is
+ * left out of the draft, for OIDC discovery to fill (`fieldsToDiscover`).
+ */
+
+/** A brand config before the operator's own fields (brandId, displayName…) are merged in and discovery fills the gaps. */
+export interface BrandConfigDraft {
+  readonly provider: Provider;
+  readonly issuer?: string;
+  readonly discoveryUrl?: string;
+  readonly jwksUri?: string;
+  readonly userinfoEndpoint?: string;
+  readonly applicationId?: string;
+  readonly clientId: string;
+  readonly audiences: readonly string[];
+  readonly acceptedTokenTypes: readonly TokenType[];
+  readonly algorithms: readonly Algorithm[];
+  readonly fieldMappings: Readonly<Partial<Record<MappedField, string>>>;
+}
+
+export const DISCOVERABLE_FIELDS = ['issuer', 'jwksUri', 'userinfoEndpoint'] as const;
+export type DiscoverableField = (typeof DISCOVERABLE_FIELDS)[number];
+
+/** The fields the draft leaves to discovery; every field it has came from vendor facts and the inputs. */
+export function fieldsToDiscover(draft: BrandConfigDraft): DiscoverableField[] {
+  return DISCOVERABLE_FIELDS.filter((field) => draft[field] === undefined);
+}
+
+/** One input a preset asks for, as a CLI `presets` listing shows it. */
+export interface PresetInput {
+  readonly name: string;
+  readonly help: string;
+  readonly required: boolean;
+}
+
+export type PresetInputs = Readonly<Record<string, string | undefined>>;
+
+export interface ProviderPreset {
+  readonly provider: Provider;
+  readonly inputs: readonly PresetInput[];
+  /** What the vendor does that matters here, in a line or two. */
+  readonly notes: string;
+  /** Throws one ConfigValidationError naming every missing, unknown or malformed input. */
+  derive(inputs: PresetInputs): BrandConfigDraft;
+}
+
+interface InputSpec {
+  readonly help: string;
+  /** What is wrong with the value. Only inputs spliced into a URL are checked here; whole URLs are parseBrandConfig's job. */
+  readonly check?: (value: string) => string | undefined;
+}
+
+type InputValues<R extends string, O extends string> = Readonly<Record<R, string>> & Readonly<Partial<Record<O, string>>>;
+
+interface PresetSpec<R extends string, O extends string> {
+  readonly provider: Provider;
+  readonly required: Readonly<Record<R, InputSpec>>;
+  readonly optional: Readonly<Record<O, InputSpec>>;
+  readonly notes: string;
+  /** Problems that involve more than one input; sees only the inputs that are present and well-formed. */
+  readonly crossCheck?: (values: Readonly<Partial<Record<R | O, string>>>) => string[];
+  readonly build: (values: InputValues<R, O>) => BrandConfigDraft;
+}
+
+function definePreset<R extends string, O extends string = never>(spec: PresetSpec<R, O>): ProviderPreset {
+  // Object.entries widens keys to string; they are exactly R and O.
+  const specs = [
+    ...Object.entries<InputSpec>(spec.required).map(([name, input]) => ({ name: name as R | O, input, required: true })),
+    ...Object.entries<InputSpec>(spec.optional).map(([name, input]) => ({ name: name as R | O, input, required: false })),
+  ];
+  const names: readonly string[] = specs.map(({ name }) => name);
+  return {
+    provider: spec.provider,
+    inputs: specs.map(({ name, input, required }) => ({ name, help: input.help, required })),
+    notes: spec.notes,
+    derive(inputs) {
+      const problems: string[] = [];
+      for (const name of Object.keys(inputs)) {
+        if (!names.includes(name)) problems.push(`${name}: unknown input for ${spec.provider} (expected ${names.join(', ')})`);
+      }
+      const values: Partial<Record<R | O, string>> = {};
+      for (const { name, input, required } of specs) {
+        const value = inputs[name];
+        if (typeof value !== 'string' || value.trim() === '') {
+          if (required) problems.push(`${name}: required (${input.help})`);
+          continue;
+        }
+        const problem = input.check?.(value);
+        if (problem) problems.push(`${name}: ${problem}`);
+        else values[name] = value;
+      }
+      problems.push(...(spec.crossCheck?.(values) ?? []));
+      if (problems.length > 0) throw new ConfigValidationError('BRAND_CONFIG_INVALID', problems);
+      // Every required input was present and passed its check, or a problem was thrown above.
+      return spec.build(values as InputValues<R, O>);
+    },
+  };
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const COGNITO_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}_[A-Za-z0-9]{1,55}$/;
+const KEYCLOAK_REALM = /^[A-Za-z0-9._-]{1,255}$/;
+
+/** Lower case only: the host ends up inside `iss`, which is compared exactly. */
+const hostName = (value: string): string | undefined =>
+  HOST_NAME.test(value) ? undefined : 'must be a lower-case host name, without scheme, port or path';
+
+function baseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http(s) URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an absolute http(s) URL';
+  if (url.search || url.hash || url.username || url.password) return 'must have no query, fragment or credentials';
+  if (url.pathname.includes('/realms/')) return 'must stop before /realms/ (give the realm separately)';
+  return undefined;
+}
+
+const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** Standard OIDC claims (OIDC Core 5.1); the vendors below use them unchanged. */
+const OIDC_FIELD_MAPPINGS = { firstName: 'given_name', lastName: 'family_name', email: 'email', mobile: 'phone_number' } as const;
+
+const ACCESS_TOKENS_RS256 = { acceptedTokenTypes: ['access'], algorithms: ['RS256'] } as const;
+
+const cognito = definePreset({
+  provider: 'cognito',
+  required: {
+    region: { help: 'AWS region of the user pool, e.g. eu-west-1', check: (v) => (AWS_REGION.test(v) ? undefined : 'must be an AWS region such as eu-west-1') },
+    userPoolId: { help: 'user pool id, e.g. eu-west-1_AbC123xyz', check: (v) => (COGNITO_POOL_ID.test(v) ? undefined : 'must look like <region>_<id>, e.g. eu-west-1_AbC123xyz') },
+    appClientId: { help: 'app client id the API accepts tokens from' },
+  },
+  optional: {
+    domain: { help: 'hosted UI domain for userinfo, e.g. myapp.auth.eu-west-1.amazoncognito.com or a custom domain; else from discovery', check: hostName },
+  },
+  notes:
+    'Access tokens carry client_id (no aud) and token_use; ID tokens carry aud = app client id. Scopes are in scope, groups in cognito:groups. ' +
+    'Userinfo lives on the hosted UI domain, not the issuer host. email_verified and phone_number_verified sometimes arrive as strings ("true").',
+  crossCheck: ({ region, userPoolId }) =>
+    region && userPoolId && !userPoolId.startsWith(`${region}_`) ? [`userPoolId: ${userPoolId} is not a pool in ${region}`] : [],
+  build: ({ region, userPoolId, appClientId, domain }) => {
+    const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+    return {
+      provider: 'cognito',
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      ...(domain === undefined ? {} : { userinfoEndpoint: `https://${domain}/oauth2/userInfo` }),
+      applicationId: userPoolId,
+      clientId: appClientId,
+      audiences: [appClientId],
+      ...ACCESS_TOKENS_RS256,
+      fieldMappings: OIDC_FIELD_MAPPINGS,
+    };
+  },
+});
+
+const auth0 = definePreset({
+  provider: 'auth0',
+  required: {
+    domain: { help: 'tenant or custom domain, e.g. acme.eu.auth0.com', check: hostName },
+    apiAudience: { help: 'identifier of the Auth0 API, the aud of its access tokens' },
+    clientId: { help: 'client id of the application' },
+  },
+  optional: {},
+  notes:
+    'The issuer ends with "/". Scopes are in scope; with RBAC and "Add Permissions in the Access Token", permissions are in permissions. ' +
+    'Access tokens carry no profile claims unless an Action adds namespaced ones; client-credentials tokens have gty and sub <client>@clients.',
+  build: ({ domain, apiAudience, clientId }) => ({
+    provider: 'auth0',
+    issuer: `https://${domain}/`,
+    jwksUri: `https://${domain}/.well-known/jwks.json`,
+    userinfoEndpoint: `https://${domain}/userinfo`,
+    clientId,
+    audiences: [apiAudience],
+    ...ACCESS_TOKENS_RS256,
+    fieldMappings: OIDC_FIELD_MAPPINGS,
+  }),
+});
+
+const keycloak = definePreset({
+  provider: 'keycloak',
+  required: {
+    baseUrl: { help: 'server URL, e.g. https://sso.example.com; include /auth for Keycloak before 17', check: baseUrl },
+    realm: { help: 'realm name', check: (v) => (KEYCLOAK_REALM.test(v) ? undefined : 'must be letters, digits, ".", "_" or "-" (it becomes a URL path segment)') },
+    clientId: { help: 'client id; also the default audience' },
+  },
+  optional: {},
+  notes:
+    'Keycloak puts account in aud by default; add an Audience mapper so access tokens carry the client id. ' +
+    'azp names the client, the typ claim says Bearer or ID, roles are in realm_access.roles and resource_access.<client>.roles.',
+  build: ({ baseUrl: base, realm, clientId }) => {
+    const issuer = `${withoutTrailingSlash(base)}/realms/${realm}`;
+    return {
+      provider: 'keycloak',
+      issuer,
+      jwksUri: `${issuer}/protocol/openid-connect/certs`,
+      userinfoEndpoint: `${issuer}/protocol/openid-connect/userinfo`,
+      clientId,
+      audiences: [clientId],
+      ...ACCESS_TOKENS_RS256,
+      fieldMappings: OIDC_FIELD_MAPPINGS,
+    };
+  },
+});
+
+/** Vendors whose endpoint layout is not known here: the issuer is an input and discovery supplies the rest. */
+function issuerBasedPreset(provider: 'janrain' | 'nextreason', vendor: string): ProviderPreset {
+  return definePreset({
+    provider,
+    required: {
+      issuer: { help: 'issuer exactly as in the tokens\' iss; discovery is fetched from <issuer>/.well-known/openid-configuration' },
+      clientId: { help: 'client id of the application' },
+    },
+    optional: {
+      audience: { help: 'aud of the access tokens; defaults to clientId' },
+    },
+    notes: `${vendor}: its endpoints are not documented publicly here, so jwksUri and userinfoEndpoint come from OIDC discovery, which is authoritative.`,
+    build: ({ issuer, clientId, audience }) => ({
+      provider,
+      issuer,
+      clientId,
+      audiences: [audience ?? clientId],
+      ...ACCESS_TOKENS_RS256,
+      fieldMappings: OIDC_FIELD_MAPPINGS,
+    }),
+  });
+}
+
+const genericOidc = definePreset({
+  provider: 'generic-oidc',
+  required: {
+    clientId: { help: 'client id of the application' },
+    audience: { help: 'aud of the access tokens (the API identifier)' },
+  },
+  optional: {
+    issuer: { help: 'issuer exactly as in the tokens\' iss (this or discoveryUrl)' },
+    discoveryUrl: { help: 'OpenID configuration URL, when it is not <issuer>/.well-known/openid-configuration (this or issuer)' },
+  },
+  notes: 'Any OpenID provider: jwksUri and userinfoEndpoint (and the issuer, given only discoveryUrl) come from OIDC discovery.',
+  crossCheck: ({ issuer, discoveryUrl }) => (issuer || discoveryUrl ? [] : ['issuer or discoveryUrl: one is required']),
+  build: ({ clientId, audience, issuer, discoveryUrl }) => ({
+    provider: 'generic-oidc',
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(discoveryUrl === undefined ? {} : { discoveryUrl }),
+    clientId,
+    audiences: [audience],
+    ...ACCESS_TOKENS_RS256,
+    fieldMappings: OIDC_FIELD_MAPPINGS,
+  }),
+});
+
+export const PRESETS: Readonly<Record<Provider, ProviderPreset>> = {
+  'generic-oidc': genericOidc,
+  auth0,
+  cognito,
+  keycloak,
+  janrain: issuerBasedPreset('janrain', 'Akamai Identity Cloud (Janrain)'),
+  nextreason: issuerBasedPreset('nextreason', 'NextReason'),
+};

@@ -1,0 +1,93 @@
+import type { RouteHandlerName } from '../lambdas/core/routes';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, type TableDefinition } from './table-definitions';
+
+/**
+ * The DynamoDB actions a route handler can be granted: single items by key, and Scan for the one listing that needs
+ * it (the admin API's brand list, on the brand table only). No Query, UpdateItem or batch operations: the handlers do
+ * not need them, and each would widen what a compromised function could read or overwrite.
+ */
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:DeleteItem' | 'dynamodb:Scan';
+
+export interface TableGrant {
+  readonly table: TableDefinition;
+  /** Granted on the table's ARN only, never on its indexes (`<table arn>/index/*`). */
+  readonly actions: readonly TableAction[];
+}
+
+/**
+ * Which environment reader the handler runs, and so which settings its function gets besides the stage and
+ * Powertools ones:
+ * `basic`: none.
+ * `customer`: `readCustomerEnvironment`: the brand, customers and audit table names, the audit retention and the
+ * brand cache TTL.
+ * `admin`: `readAuditedEnvironment`: the brand and audit table names, the audit retention and the brand cache TTL.
+ */
+export type RouteHandlerKind = 'basic' | 'customer' | 'admin';
+
+export interface RouteHandlerAccess {
+  readonly kind: RouteHandlerKind;
+  /** Everything the function may do on DynamoDB: exactly these actions on exactly these tables. */
+  readonly grants: readonly TableGrant[];
+}
+
+const BASIC: RouteHandlerAccess = { kind: 'basic', grants: [] };
+
+/** Customer handlers that write: they change a customer and its claims and audit it, all in one transaction. */
+const CUSTOMER_WRITER: RouteHandlerAccess = {
+  kind: 'customer',
+  grants: [
+    { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem'] },
+    // TransactWriteItems of Put and Delete items: IAM authorises each item by its own action (and the transaction
+    // needs no permission of its own). Customers are replaced whole under a version condition, never updated.
+    { table: CUSTOMERS_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+    // Audit records are only ever added (in the same transaction); reading them is not the handlers' business.
+    { table: AUDIT_TABLE, actions: ['dynamodb:PutItem'] },
+  ],
+};
+
+/**
+ * The brand admin API (`BrandAdminStore`): reads a brand by key, lists them all, and creates, replaces or disables one
+ * in a transaction of two Puts, the brand under a version condition and its audit record. Never DeleteItem: a
+ * "deleted" brand is disabled and kept.
+ */
+const BRAND_ADMIN: RouteHandlerAccess = {
+  kind: 'admin',
+  grants: [
+    // Scan is for GET /v1/admin/brands alone, and acceptable here: the brand table holds one small item per brand
+    // (tens, not millions; the store stops at 1000), only IAM-authorised operators reach the route, and the table has
+    // no other key to list by. Every brand is exactly what this function may read anyway, by GetItem.
+    { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'] },
+    // Audit records of brand changes are only ever added, in the same transaction as the brand.
+    { table: AUDIT_TABLE, actions: ['dynamodb:PutItem'] },
+  ],
+};
+
+/**
+ * What each route handler's function may touch, by handler. A `Record` over every `RouteHandlerName`, so a handler
+ * added to ROUTES does not compile until someone decides its access here.
+ */
+export const ROUTE_HANDLER_ACCESS: Readonly<Record<RouteHandlerName, RouteHandlerAccess>> = {
+  health: BASIC,
+  whoami: BASIC,
+  me: {
+    kind: 'customer',
+    grants: [
+      { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem'] },
+      { table: CUSTOMERS_TABLE, actions: ['dynamodb:GetItem'] },
+    ],
+  },
+  'link-customer': CUSTOMER_WRITER,
+  'register-customer': CUSTOMER_WRITER,
+  'change-identifier': CUSTOMER_WRITER,
+  'admin-brands': BRAND_ADMIN,
+};
+
+/**
+ * The table names each kind of handler gets, by environment variable: exactly those its environment reader requires
+ * (`readCustomerEnvironment` all three, `readAuditedEnvironment` the brand and audit tables).
+ */
+export const TABLE_ENVIRONMENT: Readonly<Record<RouteHandlerKind, Readonly<Record<string, TableDefinition>>>> = {
+  basic: {},
+  customer: { BRAND_TABLE_NAME: BRAND_CONFIG_TABLE, CUSTOMERS_TABLE_NAME: CUSTOMERS_TABLE, AUDIT_TABLE_NAME: AUDIT_TABLE },
+  admin: { BRAND_TABLE_NAME: BRAND_CONFIG_TABLE, AUDIT_TABLE_NAME: AUDIT_TABLE },
+};
