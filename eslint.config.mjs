@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // The one CommonJS file: Jest loads transformers with require().
+    files: ['test/support/esbuild-jest-transform.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Runtime code never pulls in the CDK.
     files: ['lambdas/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '../../lib/*'] }] },

@@ -11,8 +11,8 @@ const { store, callerOf } = createCustomerRuntime(readCustomerEnvironment(proces
  * user changed it at the CIAM. The new value is read back from userinfo and must be verified there.
  */
 export const handler = withErrorResponses(async (event) => {
-  const { type } = parseBody(identifierChangeSchema, event.body, event.isBase64Encoded);
   const caller = await callerOf(event);
+  const { type } = parseBody(identifierChangeSchema, event.body, event.isBase64Encoded);
   const profile = await caller.loadProfile();
   return json(200, await changeIdentifier(store, { brandId: caller.brand.brandId, cuid: caller.cuid, type, profile, requestId: caller.requestId, now: Date.now() }));
 });

@@ -8,7 +8,7 @@ const { store, callerOf } = createCustomerRuntime(readCustomerEnvironment(proces
 
 /** `POST /v1/customers/register`: extra fields the CIAM cannot capture, as the `INSTORE` source profile. */
 export const handler = withErrorResponses(async (event) => {
-  const fields = parseBody(registrationSchema, event.body, event.isBase64Encoded);
   const caller = await callerOf(event);
+  const fields = parseBody(registrationSchema, event.body, event.isBase64Encoded);
   return json(200, await mergeRegistration(store, { brandId: caller.brand.brandId, cuid: caller.cuid, fields, requestId: caller.requestId, now: Date.now() }));
 });
