@@ -26,16 +26,19 @@ export type RegistrationFields = z.infer<typeof registrationSchema>;
 /** Step two of an identifier change: which identifier changed at the CIAM. */
 export const identifierChangeSchema = z.strictObject({ type: z.enum(['email', 'mobile']) });
 
-export function parseBody<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): T {
+/** The body as JSON, within the size cap: what every JSON route reads first. */
+export function readJsonBody(body: string | null, isBase64Encoded = false): unknown {
   const text = body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new RequestError('BODY_TOO_LARGE', `body is over ${MAX_BODY_BYTES} bytes`);
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new RequestError('BODY_INVALID', 'body is not JSON', ['body: must be a JSON object']);
   }
-  const result = schema.safeParse(json);
+}
+
+export function parseBody<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): T {
+  const result = schema.safeParse(readJsonBody(body, isBase64Encoded));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
     throw new RequestError('BODY_INVALID', 'body does not match the schema', problems);

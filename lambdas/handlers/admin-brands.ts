@@ -12,7 +12,7 @@ import { createAuthorizerCacheFlusher } from '../adapters/authorizer-cache-flush
 import { parseBrandConfig, type BrandConfig } from '../core/brand-config';
 import { AdminError, RequestError } from '../core/errors';
 import { fieldsToDiscover, type BrandConfigDraft } from '../core/provider-presets';
-import { MAX_BODY_BYTES } from '../core/request-bodies';
+import { readJsonBody } from '../core/request-bodies';
 
 /**
  * The admin API under /v1/admin/brands: list, read, create or replace (optimistic concurrency on `version`
@@ -83,14 +83,7 @@ async function found(brandId: string): Promise<StoredBrand> {
 }
 
 function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new RequestError('BODY_TOO_LARGE', `body is over ${MAX_BODY_BYTES} bytes`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new RequestError('BODY_INVALID', 'body is not JSON', ['body: must be a JSON object']);
-  }
+  const body = readJsonBody(event.body, event.isBase64Encoded);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError('BODY_INVALID', 'body is not an object', ['body: must be a JSON object']);
   return body as Record<string, unknown>;
 }
