@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ConfigValidationError, RequestError, TokenError, toGatewayError, type CiamGatewayError } from '../core/errors';
-import { metrics, recordRefusal } from './observability';
+import { recordRefusal } from './observability';
 
 /** JSON responses for proxy integrations, and the one shape of an error body: `{ code, message }`. */
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
@@ -60,7 +60,6 @@ export function withErrorResponses(
     } catch (err) {
       const error = toGatewayError(err);
       recordRefusal(error, { requestId: event.requestContext.requestId, route: event.resource });
-      metrics.publishStoredMetrics();
       return errorResponse(error);
     }
   };

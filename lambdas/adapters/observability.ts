@@ -10,9 +10,32 @@ import type { CiamGatewayError } from '../core/errors';
 export const logger = new Logger();
 export const metrics = new Metrics();
 
-/** One log line and one metric per refusal, by stable code. */
+/**
+ * Counts are kept in memory and published as one EMF line at most once a second (dependency failures at once):
+ * an EMF line per authorizer call would cost each call microseconds and each million calls a log-ingestion bill.
+ * What a container counted in its last second before being reaped is lost; CloudWatch alarms on these tolerate it.
+ */
+const FLUSH_INTERVAL_MS = 1000;
+const counts = new Map<string, number>();
+let lastFlushAt = Date.now();
+
+export function countMetric(name: string): void {
+  counts.set(name, (counts.get(name) ?? 0) + 1);
+}
+
+export function flushMetrics(options: { force?: boolean; now?: number } = {}): void {
+  const now = options.now ?? Date.now();
+  if (counts.size === 0 || (!options.force && now - lastFlushAt < FLUSH_INTERVAL_MS)) return;
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
+  counts.clear();
+  lastFlushAt = now;
+  metrics.publishStoredMetrics();
+}
+
+/** One log line and one count per refusal, by stable code; a dependency failure is published at once. */
 export function recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>): void {
-  const level = error.status >= 500 ? 'error' : 'warn';
-  logger[level]('request refused', { code: error.code, reason: error.message, ...fields });
-  metrics.addMetric(`Refused_${error.code}`, MetricUnit.Count, 1);
+  const dependencyFailed = error.status >= 500;
+  logger[dependencyFailed ? 'error' : 'warn']('request refused', { code: error.code, reason: error.message, ...fields });
+  countMetric(`Refused_${error.code}`);
+  flushMetrics({ force: dependencyFailed });
 }

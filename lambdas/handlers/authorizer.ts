@@ -1,8 +1,7 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createAuthorizerRuntime } from '../adapters/authorizer-runtime';
 import { headerValue } from '../adapters/http-response';
-import { logger, metrics, recordRefusal } from '../adapters/observability';
+import { countMetric, flushMetrics, logger, recordRefusal } from '../adapters/observability';
 import { readRuntimeEnvironment } from '../adapters/runtime-environment';
 import { BRAND_ID_PATTERN } from '../core/brand-config';
 import { toGatewayError } from '../core/errors';
@@ -19,15 +18,14 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     const decision = await authorize({ authorization, brandId, methodArn: event.methodArn });
     if (decision.missingBrandScopes.length > 0) {
       logger.warn('brand scopes missing', { code: 'INSUFFICIENT_SCOPE', brandId, missing: decision.missingBrandScopes });
-      metrics.addMetric('Refused_INSUFFICIENT_SCOPE', MetricUnit.Count, 1);
+      countMetric('Refused_INSUFFICIENT_SCOPE');
     }
-    metrics.addMetric('Authorized', MetricUnit.Count, 1);
+    countMetric('Authorized');
+    flushMetrics();
     return { principalId: decision.principalId, policyDocument: decision.policyDocument as never, context: decision.context };
   } catch (err) {
     // Every failure, ours or a dependency's, is a 401: the API fails closed.
     recordRefusal(toGatewayError(err), { brandId: brandId !== undefined && BRAND_ID_PATTERN.test(brandId) ? brandId : undefined });
     throw UNAUTHORIZED;
-  } finally {
-    metrics.publishStoredMetrics();
   }
 };
