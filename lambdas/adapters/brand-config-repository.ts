@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseBrandConfig, type BrandConfig } from '../core/brand-config';
+import { cachedLookup, type Lookup } from '../core/cached-lookup';
 import { toGatewayError, UpstreamError } from '../core/errors';
 import type { UriPolicy } from '../core/uri-policy';
 
@@ -41,4 +42,14 @@ export class BrandConfigRepository {
     }
     return item ? parseStoredBrand(item, this.uriPolicy).config : undefined;
   }
+}
+
+/** Brand configs as every handler reads them: through the bounded in-memory cache, "not found" included. */
+export function cachedBrandLookup(
+  client: DynamoDBDocumentClient,
+  env: { readonly brandTableName: string; readonly brandCacheTtlSeconds: number },
+  uriPolicy: UriPolicy,
+): Lookup<BrandConfig> {
+  const brands = new BrandConfigRepository(client, env.brandTableName, uriPolicy);
+  return cachedLookup((brandId) => brands.get(brandId), { ttlMs: env.brandCacheTtlSeconds * 1000, maxEntries: 1000 });
 }

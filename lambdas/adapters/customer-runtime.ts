@@ -1,17 +1,15 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bearerToken } from '../core/authorize-request';
 import type { BrandConfig } from '../core/brand-config';
-import { cachedLookup } from '../core/cached-lookup';
 import type { CiamProfile } from '../core/ciam-profile';
 import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
 import { ForbiddenError, InternalError, TokenError } from '../core/errors';
 import { mapCiamProfile } from '../core/map-ciam-profile';
 import { AuditTrail } from './audit-trail';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
-import { BrandConfigRepository } from './brand-config-repository';
+import { cachedBrandLookup } from './brand-config-repository';
 import { DynamoCustomerStore } from './customer-store';
+import { createDocumentClient } from './dynamodb-client';
 import { headerValue, readAuthorizerContext } from './http-response';
 import type { CustomerEnvironment } from './runtime-environment';
 import { createUserinfoClient } from './userinfo-client';
@@ -29,11 +27,8 @@ export interface CustomerCaller {
 /** Wires the customer routes' collaborators once per container. */
 export function createCustomerRuntime(env: CustomerEnvironment) {
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
-  const dynamodb = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}), maxAttempts: 2 }),
-  );
-  const brands = new BrandConfigRepository(dynamodb, env.brandTableName, uriPolicy);
-  const findBrand = cachedLookup((brandId) => brands.get(brandId), { ttlMs: env.brandCacheTtlSeconds * 1000, maxEntries: 1000 });
+  const dynamodb = createDocumentClient(env);
+  const findBrand = cachedBrandLookup(dynamodb, env, uriPolicy);
   const userinfo = createUserinfoClient({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }) });
   const store = new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays));
 

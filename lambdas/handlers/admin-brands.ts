@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from '../adapters/bounded-fetch';
 import { BrandAdminStore } from '../adapters/brand-admin-store';
 import type { StoredBrand } from '../adapters/brand-config-repository';
 import { checkBrand } from '../adapters/brand-onboarding-check';
+import { createDocumentClient } from '../adapters/dynamodb-client';
 import { headerValue, json, withErrorResponses } from '../adapters/http-response';
 import { applyDiscovery, discoverProvider } from '../adapters/oidc-discovery';
 import { readAdminEnvironment } from '../adapters/runtime-environment';
@@ -21,8 +20,7 @@ import { readJsonBody } from '../core/request-bodies';
  */
 const env = readAdminEnvironment(process.env);
 const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
-const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({ ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint } : {}), maxAttempts: 2 }));
-const store = new BrandAdminStore(dynamodb, env.brandTableName, env.auditTableName, env.auditRetentionDays, uriPolicy);
+const store = new BrandAdminStore(createDocumentClient(env), env.brandTableName, env.auditTableName, env.auditRetentionDays, uriPolicy);
 const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
 const flushAuthorizerCache = createAuthorizerCacheFlusher(env);
 
