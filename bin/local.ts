@@ -7,7 +7,7 @@ import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../lib/gateway-respon
 import { LOCAL_TABLES } from '../lib/table-definitions';
 import { CIAM_AUTHORIZER_DEFAULTS } from '../lib/ciam-authorizer-defaults';
 import { ConfigValidationError } from '../lambdas/core/errors';
-import { startLocalMode } from '../lambdas/local/local-mode';
+import { startLocalMode } from '../lib/local/local-mode';
 
 const port = Number(process.env.PORT ?? 3000);
 const ciamPort = Number(process.env.CIAM_PORT ?? 3001);

@@ -4,8 +4,8 @@
  * credentials instead. Local mode (`npm start`) must be running.
  */
 import { parseArgs } from 'node:util';
-import { DEMO_SCOPES } from '../lambdas/local/demo-ciam';
-import { clientCredentialsToken, userAccessToken } from '../lambdas/local/demo-login';
+import { DEMO_SCOPES } from '../lib/local/demo-ciam';
+import { clientCredentialsToken, userAccessToken } from '../lib/local/demo-login';
 
 const { values } = parseArgs({
   options: {

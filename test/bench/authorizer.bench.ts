@@ -17,7 +17,7 @@ import { AuditTrail } from '../../lambdas/adapters/audit-trail';
 import { DynamoCustomerStore } from '../../lambdas/adapters/customer-store';
 import { linkCustomer } from '../../lambdas/core/customer-linking';
 import { CountingProxy } from '../support/counting-proxy';
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { TestHttpServer } from '../support/jwks-server';
 import { makeKey, signToken, standardClaims } from '../support/tokens';
 

@@ -9,10 +9,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
 import { LOCAL_TABLES } from '../../lib/table-definitions';
-import { EXIT, runCli } from '../../lambdas/cli/brands-cli';
-import { DEMO_AUDIENCE } from '../../lambdas/local/demo-ciam';
-import { userAccessToken } from '../../lambdas/local/demo-login';
-import { startLocalMode, type LocalMode } from '../../lambdas/local/local-mode';
+import { EXIT, runCli } from '../../lib/cli/brands-cli';
+import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
+import { userAccessToken } from '../../lib/local/demo-login';
+import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
 
 const ADMIN_KEY = 'e2e-admin-key';
 let local: LocalMode;

@@ -4,8 +4,8 @@
  */
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
 import { LOCAL_TABLES } from '../../lib/table-definitions';
-import { clientCredentialsToken, userAccessToken } from '../../lambdas/local/demo-login';
-import { startLocalMode, type LocalMode } from '../../lambdas/local/local-mode';
+import { clientCredentialsToken, userAccessToken } from '../../lib/local/demo-login';
+import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
 
 let local: LocalMode;
 

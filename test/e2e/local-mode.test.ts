@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
 import { LOCAL_TABLES } from '../../lib/table-definitions';
-import { clientCredentialsToken, userAccessToken } from '../../lambdas/local/demo-login';
-import { startLocalMode, type LocalModeOptions, type LocalMode } from '../../lambdas/local/local-mode';
+import { clientCredentialsToken, userAccessToken } from '../../lib/local/demo-login';
+import { startLocalMode, type LocalModeOptions, type LocalMode } from '../../lib/local/local-mode';
 import { TestHttpServer } from '../support/jwks-server';
 import { makeKey, signToken, standardClaims, type TestKey } from '../support/tokens';
 

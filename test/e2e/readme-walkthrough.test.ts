@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
 import { LOCAL_TABLES } from '../../lib/table-definitions';
-import { startLocalMode, type LocalMode } from '../../lambdas/local/local-mode';
+import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
 
 const ROOT = join(__dirname, '..', '..');
 let local: LocalMode;

@@ -1,5 +1,5 @@
 /** The CLI's admin client signs with SigV4 from the standard credential chain, or sends the local admin key. */
-import { callAdminApi } from '../../lambdas/cli/admin-client';
+import { callAdminApi } from '../../lib/cli/admin-client';
 import { TestHttpServer } from '../support/jwks-server';
 
 let server: TestHttpServer;

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../../lambdas/core/routes';
-import { startLocalGateway, type LocalGateway, type LocalGatewayOptions, type ProxyHandler } from '../../lambdas/local/local-gateway';
+import { startLocalGateway, type LocalGateway, type LocalGatewayOptions, type ProxyHandler } from '../../lib/local/local-gateway';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../lib/gateway-responses';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:local/local';

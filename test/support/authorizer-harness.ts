@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
 import type { PolicyDocument } from '../../lambdas/core/route-policy';
-import { policyAllows } from '../../lambdas/local/evaluate-policy';
+import { policyAllows } from '../../lib/local/evaluate-policy';
 import { CountingProxy } from './counting-proxy';
 
 /**

@@ -1,4 +1,4 @@
-import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 
 /** One DynamoDB Local for the whole run; each suite creates its own uniquely named tables in it. */
 export default async function globalSetup(): Promise<void> {

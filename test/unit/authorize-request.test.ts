@@ -3,7 +3,7 @@ import type { BrandConfig } from '../../lambdas/core/brand-config';
 import { TokenError } from '../../lambdas/core/errors';
 import type { RouteDefinition } from '../../lambdas/core/routes';
 import { createTokenVerifier } from '../../lambdas/core/verify-token';
-import { policyAllows } from '../../lambdas/local/evaluate-policy';
+import { policyAllows } from '../../lib/local/evaluate-policy';
 import { makeKey, signToken, type TestKey } from '../support/tokens';
 import { brand, claimsAt, fakeResolver, ISSUER, NOW } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { InternalError } from '../../lambdas/core/errors';
 import { policyFor, type PolicyDocument } from '../../lambdas/core/route-policy';
 import type { RouteDefinition } from '../../lambdas/core/routes';
-import { policyAllows } from '../../lambdas/local/evaluate-policy';
+import { policyAllows } from '../../lib/local/evaluate-policy';
 
 const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
 const arn = (method: string, path: string) => `${PREFIX}/${method}${path}`;

@@ -1,4 +1,4 @@
-import type { PolicyDocument } from '../core/route-policy';
+import type { PolicyDocument } from '../../lambdas/core/route-policy';
 
 /**
  * How API Gateway reads an authorizer's policy for one method ARN: an explicit Deny wins, otherwise some

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Provider } from '../core/brand-config';
-import { PRESETS } from '../core/provider-presets';
-import { ConfigValidationError } from '../core/errors';
+import type { Provider } from '../../lambdas/core/brand-config';
+import { PRESETS } from '../../lambdas/core/provider-presets';
+import { ConfigValidationError } from '../../lambdas/core/errors';
 import { callAdminApi, type AdminResponse, type AdminTarget } from './admin-client';
 
 /**

@@ -10,8 +10,8 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import type { PolicyDocument } from '../core/route-policy';
-import type { RouteDefinition, RouteHandlerName } from '../core/routes';
+import type { PolicyDocument } from '../../lambdas/core/route-policy';
+import type { RouteDefinition, RouteHandlerName } from '../../lambdas/core/routes';
 import { policyAllows } from './evaluate-policy';
 
 /**

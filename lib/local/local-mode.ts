@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { parseBrandConfig } from '../core/brand-config';
-import { ConfigValidationError } from '../core/errors';
-import { ROUTES } from '../core/routes';
+import { parseBrandConfig } from '../../lambdas/core/brand-config';
+import { ConfigValidationError } from '../../lambdas/core/errors';
+import { ROUTES } from '../../lambdas/core/routes';
 import { startDemoCiam, DEMO_AUDIENCE, DEMO_CLIENT, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startLocalGateway, type GatewayResponses } from './local-gateway';
@@ -93,10 +93,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       JWKS_COOLDOWN_SECONDS: String(options.jwksCooldownSeconds ?? 30),
       BRAND_CACHE_TTL_SECONDS: String(options.brandCacheTtlSeconds ?? 60),
     });
-    const { handler: authorizer } = await import('../handlers/authorizer');
+    const { handler: authorizer } = await import('../../lambdas/handlers/authorizer');
     const gateway = await startLocalGateway({
       routes: ROUTES,
-      loadHandler: async (name) => (await import(`../handlers/${name}`)).handler,
+      loadHandler: async (name) => (await import(`../../lambdas/handlers/${name}`)).handler,
       authorizer,
       resultsCacheTtlSeconds: options.resultsCacheTtlSeconds,
       gatewayResponses: options.gatewayResponses,
