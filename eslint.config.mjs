@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,6 +22,12 @@ export default tseslint.config(
     // Runtime code never pulls in the CDK.
     files: ['lambdas/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '../../lib/*'] }] },
+  },
+  {
+    // One module reads the environment: the contract that the stack, the construct and local mode write from.
+    files: ['lambdas/**/*.ts'],
+    ignores: ['lambdas/adapters/function-environment.ts'],
+    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read settings through lambdas/adapters/function-environment.ts' }] },
   },
   {
     // Core is pure: no AWS SDK, no environment, no network.

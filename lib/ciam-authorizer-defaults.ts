@@ -24,9 +24,5 @@ export const CIAM_AUTHORIZER_LIMITS = {
   memorySizeMb: { min: 128, max: 10_240 },
 } as const;
 
-/** Environment the authorizer always runs with; callers cannot override it. */
-export const CIAM_AUTHORIZER_ENVIRONMENT = {
-  POWERTOOLS_SERVICE_NAME: 'ciam-authorizer',
-  POWERTOOLS_METRICS_NAMESPACE: 'CiamGateway',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-} as const;
+/** The authorizer's Powertools service name (logs and metrics); callers cannot override it. */
+export const CIAM_AUTHORIZER_SERVICE_NAME = 'ciam-authorizer';

@@ -11,7 +11,8 @@ import type { Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_ENVIRONMENT, CIAM_AUTHORIZER_LIMITS } from './ciam-authorizer-defaults';
+import { functionEnvironmentVariables } from '../lambdas/adapters/function-environment';
+import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS, CIAM_AUTHORIZER_SERVICE_NAME } from './ciam-authorizer-defaults';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from './gateway-responses';
 import { ServiceFunction } from './service-function';
 import { STAGE_NAME_PATTERN } from './stage-config';
@@ -33,7 +34,7 @@ export interface CiamAuthorizerFunctionProps {
 export interface CiamAuthorizerProps {
   /** The brand configuration table; the function may only `dynamodb:GetItem` on it. */
   readonly brandTable: ITable;
-  /** Deployment stage, passed to the function as `STAGE`. */
+  /** Deployment stage, passed to the function as its `stage` setting. */
   readonly stage: string;
   /**
    * How long API Gateway caches a decision per (Authorization, X-Brand-Id); 0 to 3600 s.
@@ -78,12 +79,13 @@ export class CiamAuthorizer extends Construct {
     const brandConfigCacheTtl = props.brandConfigCacheTtl ?? defaults.brandConfigCacheTtl;
     const fn = new ServiceFunction(this, 'Handler', {
       handlerName: 'authorizer',
-      environment: {
-        ...CIAM_AUTHORIZER_ENVIRONMENT,
-        BRAND_TABLE_NAME: props.brandTable.tableName,
-        STAGE: props.stage,
-        BRAND_CACHE_TTL_SECONDS: String(brandConfigCacheTtl.toSeconds()),
-      },
+      // Written from the contract the function reads (lambdas/adapters/function-environment.ts).
+      environment: functionEnvironmentVariables('authorizer', {
+        stage: props.stage,
+        brandTableName: props.brandTable.tableName,
+        brandCacheTtlSeconds: brandConfigCacheTtl.toSeconds(),
+        serviceName: CIAM_AUTHORIZER_SERVICE_NAME,
+      }),
       memorySize: props.functionProps?.memorySize ?? defaults.memorySize,
       timeout: defaults.timeout,
       architecture: defaults.architecture,

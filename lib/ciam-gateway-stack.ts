@@ -17,12 +17,12 @@ import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { functionEnvironmentVariables } from '../lambdas/adapters/function-environment';
 import { ROUTES, type RouteDefinition, type RouteHandlerName } from '../lambdas/core/routes';
 import { CiamAuthorizer } from './ciam-authorizer';
-import { CIAM_AUTHORIZER_ENVIRONMENT } from './ciam-authorizer-defaults';
 import { createDynamoDbTable } from './dynamodb-table';
 import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
-import { ROUTE_HANDLER_ACCESS, TABLE_ENVIRONMENT, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
+import { ROUTE_HANDLER_ACCESS, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
 import { ServiceFunction } from './service-function';
 import type { StageConfig } from './stage-config';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, TABLES, type TableDefinition } from './table-definitions';
@@ -191,13 +191,7 @@ export class CiamGatewayStack extends Stack {
     const access = ROUTE_HANDLER_ACCESS[handler];
     const fn = new ServiceFunction(this, `${handler}-route`, {
       handlerName: handler,
-      environment: {
-        STAGE: config.stage,
-        POWERTOOLS_SERVICE_NAME: `ciam-gateway-${handler}`,
-        POWERTOOLS_METRICS_NAMESPACE: CIAM_AUTHORIZER_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...this.kindEnvironment(access.kind, config),
-      },
+      environment: this.routeFunctionEnvironment(handler, access.kind, config),
       ...ROUTE_FUNCTION_SETTINGS,
       timeout: ROUTE_FUNCTION_TIMEOUT[access.kind],
       tracing: tracingOf(config),
@@ -213,7 +207,6 @@ export class CiamGatewayStack extends Stack {
    * reaches tokens whose decisions API Gateway has cached.
    */
   private allowAuthorizerCacheFlush(fn: NodejsFunction, config: StageConfig): void {
-    fn.addEnvironment('REST_API_ID', this.api.restApiId);
     Grant.addToPrincipal({
       grantee: fn,
       actions: ['apigateway:DELETE'],
@@ -222,16 +215,22 @@ export class CiamGatewayStack extends Stack {
   }
 
   /**
-   * What the environment reader of a `kind` handler reads, besides `STAGE`: its table names and, for the audited
-   * kinds (`readCustomerEnvironment`, `readAuditedEnvironment`), the audit retention and brand cache TTL.
+   * The settings a `kind` handler's function reads, written from the environment contract
+   * (lambdas/adapters/function-environment.ts): its table names, the brand cache TTL and audit retention of the
+   * stage, and for the admin API the REST API whose authorizer cache it may flush.
    */
-  private kindEnvironment(kind: RouteHandlerKind, config: StageConfig): Record<string, string> {
-    if (kind === 'basic') return {};
-    return {
-      ...Object.fromEntries(Object.entries(TABLE_ENVIRONMENT[kind]).map(([name, table]) => [name, this.tableOf(table).tableName])),
-      AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
-      BRAND_CACHE_TTL_SECONDS: String(config.brandConfigCacheTtlSeconds),
-    };
+  private routeFunctionEnvironment(handler: RouteHandlerName, kind: RouteHandlerKind, config: StageConfig): Record<string, string> {
+    const common = { stage: config.stage, serviceName: `ciam-gateway-${handler}` };
+    const brands = { brandTableName: this.brandTable.tableName, brandCacheTtlSeconds: config.brandConfigCacheTtlSeconds };
+    const audit = { auditTableName: this.auditTable.tableName, auditRetentionDays: config.auditRetentionDays };
+    switch (kind) {
+      case 'basic':
+        return functionEnvironmentVariables('basic', common);
+      case 'customer':
+        return functionEnvironmentVariables('customer', { ...common, ...brands, ...audit, customersTableName: this.customersTable.tableName });
+      case 'admin':
+        return functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, restApiId: this.api.restApiId });
+    }
   }
 
   /**

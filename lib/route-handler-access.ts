@@ -1,3 +1,4 @@
+import type { FunctionKind } from '../lambdas/adapters/function-environment';
 import type { RouteHandlerName } from '../lambdas/core/routes';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, type TableDefinition } from './table-definitions';
 
@@ -15,14 +16,10 @@ export interface TableGrant {
 }
 
 /**
- * Which environment reader the handler runs, and so which settings its function gets besides the stage and
- * Powertools ones:
- * `basic`: none.
- * `customer`: `readCustomerEnvironment`: the brand, customers and audit table names, the audit retention and the
- * brand cache TTL.
- * `admin`: `readAuditedEnvironment`: the brand and audit table names, the audit retention and the brand cache TTL.
+ * Which kind of function of the environment contract (lambdas/adapters/function-environment.ts) the handler is, and so
+ * which settings its function gets. Every route handler is one; the authorizer is not a route handler.
  */
-export type RouteHandlerKind = 'basic' | 'customer' | 'admin';
+export type RouteHandlerKind = Exclude<FunctionKind, 'authorizer'>;
 
 export interface RouteHandlerAccess {
   readonly kind: RouteHandlerKind;
@@ -80,14 +77,4 @@ export const ROUTE_HANDLER_ACCESS: Readonly<Record<RouteHandlerName, RouteHandle
   'register-customer': CUSTOMER_WRITER,
   'change-identifier': CUSTOMER_WRITER,
   'admin-brands': BRAND_ADMIN,
-};
-
-/**
- * The table names each kind of handler gets, by environment variable: exactly those its environment reader requires
- * (`readCustomerEnvironment` all three, `readAuditedEnvironment` the brand and audit tables).
- */
-export const TABLE_ENVIRONMENT: Readonly<Record<RouteHandlerKind, Readonly<Record<string, TableDefinition>>>> = {
-  basic: {},
-  customer: { BRAND_TABLE_NAME: BRAND_CONFIG_TABLE, CUSTOMERS_TABLE_NAME: CUSTOMERS_TABLE, AUDIT_TABLE_NAME: AUDIT_TABLE },
-  admin: { BRAND_TABLE_NAME: BRAND_CONFIG_TABLE, AUDIT_TABLE_NAME: AUDIT_TABLE },
 };

@@ -1,17 +1,31 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import type { AuditRecord } from '../core/customer-linking';
-import { toGatewayError } from '../core/errors';
+import type { FieldChange } from '../core/brand-config-diff';
+import type { AuditRecord } from '../core/customer-audit';
+import { translateError } from './library-errors';
 
 const DAY_SECONDS = 86_400;
 const DEFAULT_LIMIT = 100;
 
+/** A brand-config change as the admin store audits it: who, when, and the field-level diff. */
+export interface BrandChangeRecord {
+  readonly brandId: string;
+  readonly action: 'brand_created' | 'brand_replaced' | 'brand_disabled';
+  readonly actor: string;
+  /** ISO 8601. */
+  readonly at: string;
+  /** The version the change wrote. */
+  readonly version: number;
+  readonly diff: Readonly<Record<string, FieldChange>>;
+}
+
 /**
- * Audit records in the audit table: by brand and time (`pk` = `BRAND#<brand>`, `sk` = `<iso>#<uuid>`), and by
- * customer through the `byCustomer` index. Records carry masked values only, and expire after the retention
- * period (DynamoDB TTL on `expiresAt`, dated from the record, not from when it was written).
+ * The audit table's item format, in one place. Customer records by brand and time (`pk` = `BRAND#<brand>`,
+ * `sk` = `<iso>#<uuid>`), and by customer through the `byCustomer` index; brand-config changes under
+ * `BRANDCONFIG#<brand>`, apart from a brand's customer records. Records carry masked values only, and expire
+ * after the retention period (DynamoDB TTL on `expiresAt`, dated from the record, not from when it was written).
  *
- * Writing is the customer store's job: a record goes in the same transaction as the change it describes.
+ * Writing is the stores' job: a record goes in the same transaction as the change it describes.
  */
 export class AuditTrail {
   constructor(
@@ -21,12 +35,11 @@ export class AuditTrail {
   ) {}
 
   toItem(record: AuditRecord): Record<string, unknown> {
-    return {
-      pk: brandKey(record.brandId),
-      sk: `${record.at}#${randomUUID()}`, // the id keeps records of one millisecond apart
-      ...record,
-      expiresAt: Math.floor(Date.parse(record.at) / 1000) + this.retentionDays * DAY_SECONDS,
-    };
+    return this.item(customerRecordsKey(record.brandId), record.at, record);
+  }
+
+  toBrandChangeItem(record: BrandChangeRecord): Record<string, unknown> {
+    return this.item(`BRANDCONFIG#${record.brandId}`, record.at, { ...record, changedFields: Object.keys(record.diff) });
   }
 
   /** Newest first, `from` and `to` included. */
@@ -34,7 +47,7 @@ export class AuditTrail {
     return this.query({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       // '~' sorts after every character of the id, so records of the `to` millisecond are included.
-      ExpressionAttributeValues: { ':pk': brandKey(brandId), ':from': range.from.toISOString(), ':to': `${range.to.toISOString()}#~` },
+      ExpressionAttributeValues: { ':pk': customerRecordsKey(brandId), ':from': range.from.toISOString(), ':to': `${range.to.toISOString()}#~` },
       Limit: range.limit ?? DEFAULT_LIMIT,
     });
   }
@@ -49,18 +62,27 @@ export class AuditTrail {
     });
   }
 
+  private item(pk: string, at: string, attributes: object): Record<string, unknown> {
+    return {
+      pk,
+      sk: `${at}#${randomUUID()}`, // the id keeps records of one millisecond apart
+      ...attributes,
+      expiresAt: Math.floor(Date.parse(at) / 1000) + this.retentionDays * DAY_SECONDS,
+    };
+  }
+
   private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<AuditRecord[]> {
     let items: Record<string, unknown>[];
     try {
       ({ Items: items = [] } = await this.client.send(new QueryCommand({ TableName: this.tableName, ScanIndexForward: false, ...input })));
     } catch (err) {
-      throw toGatewayError(err, 'dynamodb');
+      throw translateError(err, 'dynamodb');
     }
     return items.map(toRecord);
   }
 }
 
-function brandKey(brandId: string): string {
+function customerRecordsKey(brandId: string): string {
   return `BRAND#${brandId}`;
 }
 

@@ -1,5 +1,5 @@
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
-import { toGatewayError } from '../core/errors';
+import { translateError } from './library-errors';
 
 /**
  * Empties API Gateway's authorizer result cache for the stage, so a brand change reaches tokens already seen
@@ -13,9 +13,9 @@ export function createAuthorizerCacheFlusher(env: { readonly restApiId?: string;
     const url = `${env.localGatewayUrl}/_emulator/authorizer-cache`;
     return async () => {
       const response = await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(3000) }).catch((err: unknown) => {
-        throw toGatewayError(err, 'http');
+        throw translateError(err, 'http');
       });
-      if (!response.ok) throw toGatewayError(new Error(`local gateway answered ${response.status}`), 'http');
+      if (!response.ok) throw translateError(new Error(`local gateway answered ${response.status}`), 'http');
     };
   }
   if (!env.restApiId) return undefined;
@@ -24,7 +24,7 @@ export function createAuthorizerCacheFlusher(env: { readonly restApiId?: string;
     try {
       await client.send(new FlushStageAuthorizersCacheCommand({ restApiId: env.restApiId, stageName: env.stage }));
     } catch (err) {
-      throw toGatewayError(err, 'http');
+      throw translateError(err, 'http');
     }
   };
 }

@@ -1,23 +1,36 @@
-import { createRequestAuthorizer } from '../core/authorize-request';
-import { JwksCache } from '../core/jwks-cache';
-import { ROUTES, type RouteDefinition } from '../core/routes';
-import { createTokenVerifier } from '../core/verify-token';
+import { createRequestAuthorizer, type AuthorizationDecision, type AuthorizeInput } from '../core/authorize-request';
+import { ROUTES } from '../core/routes';
+import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { createDocumentClient } from './dynamodb-client';
-import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
-import type { RuntimeEnvironment } from './runtime-environment';
+import type { FunctionEnvironment } from './function-environment';
+import type { Observability } from './observability';
+import type { RuntimeHooks } from './runtime-hooks';
+import { createBrandTokenVerifier } from './token-verification';
 
-/** Wires the authorizer's collaborators once per container, so warm invocations reuse every cache. */
-export function createAuthorizerRuntime(env: RuntimeEnvironment, routes: readonly RouteDefinition[] = ROUTES) {
+/** What the authorizer handler runs on. */
+export interface AuthorizerDependencies {
+  /** The decision engine: brand, token, policy over the whole route table. */
+  readonly authorize: (input: AuthorizeInput) => Promise<AuthorizationDecision>;
+  readonly onRefusal?: RuntimeHooks['onRefusal'];
+  /** @default Powertools logs and EMF metrics */
+  readonly observability?: Observability;
+}
+
+/**
+ * Wires the authorizer's collaborators once per container, so warm invocations reuse every cache: the brand cache
+ * and the JWKS cache, both on the hooks' clock.
+ */
+export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, hooks: RuntimeHooks = {}): AuthorizerDependencies {
+  const now = hooks.now ?? Date.now;
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
-  const jwks = new JwksCache({
-    fetchJwks: async (uri) => (await fetcher.getJson(uri)).body,
-    cooldownMs: env.jwksCooldownSeconds * 1000,
-  });
-  return createRequestAuthorizer({
-    findBrand: cachedBrandLookup(createDocumentClient(env), env, uriPolicy),
-    verifyToken: createTokenVerifier({ resolveKey: (uri, kid, alg) => jwks.getKey(uri, kid, alg) }),
-    routes,
-  });
+  return {
+    authorize: createRequestAuthorizer({
+      findBrand: cachedBrandLookup(createDocumentClient(env), env, uriPolicy, now),
+      verifyToken: createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now }),
+      routes: ROUTES,
+    }),
+    ...(hooks.onRefusal ? { onRefusal: hooks.onRefusal } : {}),
+  };
 }

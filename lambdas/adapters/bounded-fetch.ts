@@ -7,8 +7,9 @@ import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dn
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { FetchStatusError, toGatewayError, UpstreamError } from '../core/errors';
+import { FetchStatusError, UpstreamError } from '../core/errors';
 import { checkBrandUri, isForbiddenAddress, isLoopbackAddress, type UriPolicy } from '../core/uri-policy';
+import { translateError } from './library-errors';
 
 export interface FetchLimits {
   /** Hard deadline for the whole exchange: DNS, connect, headers and body. */
@@ -114,7 +115,7 @@ function exchange(
       settled = true;
       clearTimeout(deadline);
       req.destroy(); // also drops the socket, so a half-read hostile answer is never reused
-      reject(toGatewayError(err, 'http'));
+      reject(translateError(err, 'http'));
     }
 
     function succeed(status: number, body: Buffer): void {

@@ -1,46 +1,45 @@
-import { randomUUID } from 'node:crypto';
-import { GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BrandConfig } from '../core/brand-config';
-import { AdminError, toGatewayError } from '../core/errors';
+import { diffBrandConfigs, type FieldChange } from '../core/brand-config-diff';
+import { AdminError } from '../core/errors';
 import type { UriPolicy } from '../core/uri-policy';
-import { parseStoredBrand, type StoredBrand } from './brand-config-repository';
+import type { AuditTrail, BrandChangeRecord } from './audit-trail';
+import { parseStoredBrand, toBrandItem, type StoredBrand } from './brand-item';
+import { translateError } from './library-errors';
+
+export interface BrandAdminStoreProps {
+  readonly client: DynamoDBDocumentClient;
+  readonly brandTableName: string;
+  /** Where each change's audit record goes, in the same transaction. */
+  readonly auditTrail: AuditTrail;
+  readonly uriPolicy: UriPolicy;
+  /** Epoch milliseconds, stamped as `updatedAt` and the audit time. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface BrandPreview {
+  /** The stored version, `undefined` when the brand does not exist yet. */
+  readonly currentVersion: number | undefined;
+  readonly changes: Record<string, FieldChange>;
+}
+
+const MAX_LISTED = 1000;
 
 /**
  * The admin API's view of the brand-config table: configs with their `version`, written with optimistic
  * concurrency, each change in one transaction with its audit record (who, when, field-level diff).
  */
-export interface FieldChange {
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-/** Field name → before/after, for every top-level field whose value changed. */
-export function diffConfigs(before: BrandConfig | undefined, after: BrandConfig): Record<string, FieldChange> {
-  const diff: Record<string, FieldChange> = {};
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]) as Set<keyof BrandConfig>;
-  for (const key of keys) {
-    const was = before?.[key];
-    const now = after[key];
-    if (JSON.stringify(was) !== JSON.stringify(now)) diff[key] = { before: was ?? null, after: now ?? null };
-  }
-  return diff;
-}
-
-const MAX_LISTED = 1000;
-
 export class BrandAdminStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly brandTable: string,
-    private readonly auditTable: string,
-    private readonly auditRetentionDays: number,
-    private readonly uriPolicy: UriPolicy,
-  ) {}
+  private readonly now: () => number;
+
+  constructor(private readonly props: BrandAdminStoreProps) {
+    this.now = props.now ?? Date.now;
+  }
 
   async get(brandId: string): Promise<StoredBrand | undefined> {
-    const { Item: item } = await this.call(() => this.client.send(new GetCommand({ TableName: this.brandTable, Key: { brandId }, ConsistentRead: true })));
-    return item ? parseStoredBrand(item, this.uriPolicy) : undefined;
+    const { Item: item } = await this.call(() => this.props.client.send(new GetCommand({ TableName: this.props.brandTableName, Key: { brandId }, ConsistentRead: true })));
+    return item ? parseStoredBrand(item, this.props.uriPolicy) : undefined;
   }
 
   /** Every brand, sorted by id. The table holds one small item per brand, so a scan is the right tool here. */
@@ -48,72 +47,76 @@ export class BrandAdminStore {
     const brands: StoredBrand[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.call(() => this.client.send(new ScanCommand({ TableName: this.brandTable, ExclusiveStartKey: startKey })));
-      brands.push(...(page.Items ?? []).map((item) => parseStoredBrand(item, this.uriPolicy)));
+      const page = await this.call(() => this.props.client.send(new ScanCommand({ TableName: this.props.brandTableName, ExclusiveStartKey: startKey })));
+      brands.push(...(page.Items ?? []).map((item) => parseStoredBrand(item, this.props.uriPolicy)));
       startKey = page.LastEvaluatedKey;
     } while (startKey && brands.length < MAX_LISTED);
     return brands.sort((a, b) => a.config.brandId.localeCompare(b.config.brandId));
   }
 
+  /** The dry run of `put`: what it would change, against the stored config, over every field. Writes nothing. */
+  async preview(config: BrandConfig): Promise<BrandPreview> {
+    const current = await this.get(config.brandId);
+    return { currentVersion: current?.version, changes: diffBrandConfigs(current?.config, config) };
+  }
+
   /**
    * Creates (`expectedVersion` undefined: the brand must not exist) or replaces (the stored version must equal
-   * `expectedVersion`) a brand config. A lost race or a stale version is a 412, and nothing is written.
+   * `expectedVersion`) a brand config. Refused, with nothing written: VERSION_REQUIRED when the brand exists and
+   * no version was named, VERSION_MISMATCH when the named one is stale or another write won the race; both
+   * carry the current version.
    */
-  async put(config: BrandConfig, expectedVersion: number | undefined, actor: string, now: Date): Promise<{ stored: StoredBrand; diff: Record<string, FieldChange> }> {
+  async put(config: BrandConfig, expectedVersion: number | undefined, actor: string): Promise<{ stored: StoredBrand; diff: Record<string, FieldChange> }> {
     const before = await this.get(config.brandId);
-    if (expectedVersion === undefined && before) {
-      throw new AdminError('VERSION_MISMATCH', `brand ${config.brandId} exists: send If-Match with its version to replace it`);
-    }
-    if (expectedVersion !== undefined && before?.version !== expectedVersion) {
-      throw new AdminError('VERSION_MISMATCH', `brand ${config.brandId} is at version ${before?.version ?? 'none'}, not ${expectedVersion}`);
-    }
-    const stored: StoredBrand = { config, version: (before?.version ?? 0) + 1, updatedAt: now.toISOString(), updatedBy: actor };
-    const diff = diffConfigs(before?.config, config);
-    await this.write(stored, before?.version, before ? 'brand_replaced' : 'brand_created', diff);
+    const refusal = versionRefusal(config.brandId, expectedVersion, before?.version);
+    if (refusal) throw refusal;
+    const stored = this.stamp(config, before, actor);
+    const diff = diffBrandConfigs(before?.config, config);
+    await this.write(stored, expectedVersion, before ? 'brand_replaced' : 'brand_created', diff);
     return { stored, diff };
   }
 
   /** Disables and keeps the brand: its tokens are refused from the next config-cache refresh on. */
-  async disable(brandId: string, actor: string, now: Date): Promise<StoredBrand> {
+  async disable(brandId: string, actor: string): Promise<StoredBrand> {
     const before = await this.get(brandId);
     if (!before) throw new AdminError('BRAND_NOT_FOUND', `brand ${brandId} does not exist`);
     const config = { ...before.config, status: 'disabled' as const };
-    const stored: StoredBrand = { config, version: before.version + 1, updatedAt: now.toISOString(), updatedBy: actor };
-    await this.write(stored, before.version, 'brand_disabled', diffConfigs(before.config, config));
+    const stored = this.stamp(config, before, actor);
+    await this.write(stored, before.version, 'brand_disabled', diffBrandConfigs(before.config, config));
     return stored;
   }
 
-  private async write(stored: StoredBrand, previousVersion: number | undefined, action: string, diff: Record<string, FieldChange>): Promise<void> {
-    const at = stored.updatedAt;
-    const expiresAt = Math.floor(Date.parse(at) / 1000) + this.auditRetentionDays * 86_400;
+  private stamp(config: BrandConfig, before: StoredBrand | undefined, actor: string): StoredBrand {
+    return { config, version: (before?.version ?? 0) + 1, updatedAt: new Date(this.now()).toISOString(), updatedBy: actor };
+  }
+
+  /** Writes `stored` only if the brand is still at `expectedVersion` (absent when undefined), with its audit record. */
+  private async write(stored: StoredBrand, expectedVersion: number | undefined, action: BrandChangeRecord['action'], diff: Record<string, FieldChange>): Promise<void> {
+    const { brandId } = stored.config;
+    const record: BrandChangeRecord = { brandId, action, actor: stored.updatedBy, at: stored.updatedAt, version: stored.version, diff };
     try {
-      await this.client.send(new TransactWriteCommand({
+      await this.props.client.send(new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
-              TableName: this.brandTable,
-              Item: { ...stored.config, version: stored.version, updatedAt: at, updatedBy: stored.updatedBy },
-              ...(previousVersion === undefined
+              TableName: this.props.brandTableName,
+              Item: toBrandItem(stored),
+              ...(expectedVersion === undefined
                 ? { ConditionExpression: 'attribute_not_exists(brandId)' }
-                : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': previousVersion } }),
+                : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
             },
           },
-          {
-            Put: {
-              TableName: this.auditTable,
-              Item: {
-                pk: `BRANDCONFIG#${stored.config.brandId}`, sk: `${at}#${randomUUID()}`, brandId: stored.config.brandId,
-                action, actor: stored.updatedBy, at, version: stored.version, changedFields: Object.keys(diff), diff, expiresAt,
-              },
-            },
-          },
+          { Put: { TableName: this.props.auditTrail.tableName, Item: this.props.auditTrail.toBrandChangeItem(record) } },
         ],
       }));
     } catch (err) {
       if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        throw new AdminError('VERSION_MISMATCH', `brand ${stored.config.brandId} changed while it was being written`);
+        // Another write won between our read and this one: name the version it left.
+        const current = (await this.get(brandId))?.version;
+        throw versionRefusal(brandId, expectedVersion, current)
+          ?? new AdminError('VERSION_MISMATCH', `brand ${brandId} changed while it was being written`, current === undefined ? {} : { currentVersion: current });
       }
-      throw toGatewayError(err, 'dynamodb');
+      throw translateError(err, 'dynamodb');
     }
   }
 
@@ -121,7 +124,17 @@ export class BrandAdminStore {
     try {
       return await operation();
     } catch (err) {
-      throw toGatewayError(err, 'dynamodb');
+      throw translateError(err, 'dynamodb');
     }
   }
+}
+
+/** Why a write that expects `expected` must not replace a brand at `current` (either undefined: absent), if it must not. */
+function versionRefusal(brandId: string, expected: number | undefined, current: number | undefined): AdminError | undefined {
+  if (expected === current) return undefined;
+  if (expected === undefined) {
+    return new AdminError('VERSION_REQUIRED', `brand ${brandId} exists at version ${current}: name that version to replace it`, { currentVersion: current });
+  }
+  if (current === undefined) return new AdminError('VERSION_MISMATCH', `brand ${brandId} does not exist, so version ${expected} cannot be replaced`);
+  return new AdminError('VERSION_MISMATCH', `brand ${brandId} is at version ${current}, not ${expected}`, { currentVersion: current });
 }

@@ -1,10 +1,12 @@
 import type { BrandConfig } from '../core/brand-config';
 import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
-import { FetchStatusError, toGatewayError } from '../core/errors';
-import { JwksCache, parseJwks } from '../core/jwks-cache';
-import { createTokenVerifier } from '../core/verify-token';
+import { FetchStatusError } from '../core/errors';
+import { parseJwks } from '../core/jwks-cache';
+import type { TokenVerifier } from '../core/verify-token';
 import type { JsonFetcher } from './bounded-fetch';
+import { translateError } from './library-errors';
 import { discoverProvider } from './oidc-discovery';
+import { createBrandTokenVerifier } from './token-verification';
 
 /**
  * Proves a brand config works before it goes live: discovery reachable and consistent, the JWKS fetched and
@@ -17,7 +19,8 @@ export interface CheckStep {
   readonly detail: string;
 }
 
-export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampleToken?: string): Promise<{ ok: boolean; steps: CheckStep[] }> {
+/** @param now epoch milliseconds, the sample token's clock. @default Date.now */
+export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampleToken?: string, now?: () => number): Promise<{ ok: boolean; steps: CheckStep[] }> {
   const steps = [
     await step('discovery', async () => {
       const discovered = await discoverProvider(fetcher, { issuer: brand.issuer, ...(brand.discoveryUrl ? { discoveryUrl: brand.discoveryUrl } : {}) });
@@ -41,14 +44,12 @@ export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampl
         throw err;
       }
     }),
-    ...(sampleToken === undefined ? [] : [await step('sample_token', () => verifySample(brand, fetcher, sampleToken))]),
+    ...(sampleToken === undefined ? [] : [await step('sample_token', () => verifySample(brand, createBrandTokenVerifier({ fetcher, now }), sampleToken))]),
   ];
   return { ok: steps.every((s) => s.ok), steps };
 }
 
-async function verifySample(brand: BrandConfig, fetcher: JsonFetcher, token: string): Promise<string> {
-  const keys = new JwksCache({ fetchJwks: async (uri) => (await fetcher.getJson(uri)).body });
-  const verify = createTokenVerifier({ resolveKey: (uri, kid, alg) => keys.getKey(uri, kid, alg) });
+async function verifySample(brand: BrandConfig, verify: TokenVerifier, token: string): Promise<string> {
   const verified = await verify(decodeUnverifiedJwt(token), brand);
   const missing = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
   if (missing.length > 0) throw new Error(`valid ${verified.tokenType} token, but it lacks the brand's required scopes: ${missing.join(' ')}`);
@@ -59,7 +60,7 @@ async function step(name: CheckStep['step'], run: () => Promise<string>): Promis
   try {
     return { step: name, ok: true, detail: await run() };
   } catch (err) {
-    const error = toGatewayError(err);
+    const error = translateError(err);
     const detail = error.code === 'INTERNAL' ? error.message : `${error.code}: ${error.message}`;
     return { step: name, ok: false, detail };
   }

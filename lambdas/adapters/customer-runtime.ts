@@ -1,18 +1,23 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { bearerToken } from '../core/authorize-request';
 import type { BrandConfig } from '../core/brand-config';
+import type { Lookup } from '../core/cached-lookup';
 import type { CiamProfile } from '../core/ciam-profile';
+import type { CustomerStore } from '../core/customer-store-port';
 import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
 import { ForbiddenError, InternalError, TokenError } from '../core/errors';
 import { mapCiamProfile } from '../core/map-ciam-profile';
 import { AuditTrail } from './audit-trail';
+import { readAuthorizerContext } from './authorizer-context';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { DynamoCustomerStore } from './customer-store';
 import { createDocumentClient } from './dynamodb-client';
-import { headerValue, readAuthorizerContext } from './http-response';
-import type { CustomerEnvironment } from './runtime-environment';
-import { createUserinfoClient } from './userinfo-client';
+import type { FunctionEnvironment } from './function-environment';
+import { headerValue } from './http-headers';
+import type { Observability } from './observability';
+import type { RuntimeHooks } from './runtime-hooks';
+import { createUserinfoClient, type UserinfoClient } from './userinfo-client';
 
 /** Who is calling a customer route, established from the authorizer's context. */
 export interface CustomerCaller {
@@ -24,21 +29,31 @@ export interface CustomerCaller {
   loadProfile(): Promise<CiamProfile>;
 }
 
-/** Wires the customer routes' collaborators once per container. */
-export function createCustomerRuntime(env: CustomerEnvironment) {
-  const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
-  const dynamodb = createDocumentClient(env);
-  const findBrand = cachedBrandLookup(dynamodb, env, uriPolicy);
-  const userinfo = createUserinfoClient({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }) });
-  const store = new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays));
+/** What every customer route handler runs on. */
+export interface CustomerRouteDependencies {
+  readonly store: CustomerStore;
+  readonly callerOf: (event: APIGatewayProxyEvent) => Promise<CustomerCaller>;
+  /** Epoch milliseconds, for the changes' and audit records' times. */
+  readonly now: () => number;
+  /** @default Powertools logs and EMF metrics */
+  readonly observability?: Observability;
+}
 
-  /** Customer routes act for an end user: a client-credentials token has no customer to act for. */
-  async function callerOf(event: APIGatewayProxyEvent): Promise<CustomerCaller> {
-    const context = readAuthorizerContext(event);
+/**
+ * Customer routes act for an end user: a client-credentials token has no customer to act for. The decision must not
+ * have outlived its token (`now`), and the bearer token must be the one the authorizer verified.
+ */
+export function createCallerResolver(deps: {
+  readonly findBrand: Lookup<BrandConfig>;
+  readonly userinfo: UserinfoClient;
+  readonly now: () => number;
+}): (event: APIGatewayProxyEvent) => Promise<CustomerCaller> {
+  return async (event) => {
+    const context = readAuthorizerContext(event, deps.now());
     if (context.principalType !== 'customer') {
       throw new ForbiddenError('CLIENT_PRINCIPAL_NOT_ALLOWED', 'customer routes need an end-user token');
     }
-    const brand = await findBrand(String(context.brandId));
+    const brand = await deps.findBrand(String(context.brandId));
     if (!brand) throw new InternalError(`brand ${String(context.brandId)} vanished after authorization`);
     // API Gateway authorized exactly this Authorization value (it is an identity source), so its claims are
     // the verified ones; the subject is still compared with the authorizer's.
@@ -50,9 +65,20 @@ export function createCustomerRuntime(env: CustomerEnvironment) {
       brand,
       cuid,
       requestId: event.requestContext.requestId,
-      loadProfile: async () => mapCiamProfile({ tokenClaims, userinfo: await userinfo.fetchUserinfo(brand, token, cuid), brand }),
+      loadProfile: async () => mapCiamProfile({ tokenClaims, userinfo: await deps.userinfo.fetchUserinfo(brand, token, cuid), brand }),
     };
-  }
+  };
+}
 
-  return { store, callerOf };
+/** Wires the customer routes' collaborators once per container. */
+export function customerRouteDependencies(env: FunctionEnvironment<'customer'>, hooks: RuntimeHooks = {}): CustomerRouteDependencies {
+  const now = hooks.now ?? Date.now;
+  const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
+  const dynamodb = createDocumentClient(env);
+  const userinfo = createUserinfoClient({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }) });
+  return {
+    store: new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays)),
+    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(dynamodb, env, uriPolicy, now), userinfo, now }),
+    now,
+  };
 }

@@ -1,10 +1,10 @@
 import { TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type {
-  AuditRecord, Claim, ClaimType, Customer, CustomerChange, CustomerStore, WriteConflict, WriteOutcome,
-} from '../core/customer-linking';
-import { toGatewayError } from '../core/errors';
+import type { Claim, ClaimType, Customer } from '../core/customer';
+import type { AuditRecord } from '../core/customer-audit';
+import type { CustomerChange, CustomerStore, WriteConflict, WriteOutcome } from '../core/customer-store-port';
 import type { AuditTrail } from './audit-trail';
+import { translateError } from './library-errors';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -46,7 +46,7 @@ export class DynamoCustomerStore implements CustomerStore {
       const output = await this.client.send(new PutCommand({ TableName: this.auditTrail.tableName, Item: this.auditTrail.toItem(record), ReturnConsumedCapacity: 'TOTAL' }));
       this.writeUnits += units(output.ConsumedCapacity);
     } catch (err) {
-      throw toGatewayError(err, 'dynamodb');
+      throw translateError(err, 'dynamodb');
     }
   }
 
@@ -90,7 +90,7 @@ export class DynamoCustomerStore implements CustomerStore {
     } catch (err) {
       const conflicts = err instanceof TransactionCanceledException ? conflictsOf(err, items.map((i) => i.conflict)) : undefined;
       if (conflicts) return { ok: false, conflicts };
-      throw toGatewayError(err, 'dynamodb');
+      throw translateError(err, 'dynamodb');
     }
   }
 
@@ -100,7 +100,7 @@ export class DynamoCustomerStore implements CustomerStore {
       this.readUnits += units(output.ConsumedCapacity);
       return output.Item;
     } catch (err) {
-      throw toGatewayError(err, 'dynamodb');
+      throw translateError(err, 'dynamodb');
     }
   }
 }

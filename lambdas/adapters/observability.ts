@@ -1,14 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CiamGatewayError } from '../core/errors';
+import { InternalError, UpstreamError, type CiamGatewayError } from '../core/errors';
 
 /**
  * Structured logs and EMF metrics. Service name and namespace come from POWERTOOLS_SERVICE_NAME and
- * POWERTOOLS_METRICS_NAMESPACE, which the stack sets. Only codes and our own messages are logged: never a
- * header value that could hold a credential, and never the token.
+ * POWERTOOLS_METRICS_NAMESPACE, which the stack writes from the environment contract (function-environment.ts) and
+ * Powertools reads itself. Only codes and our own messages are logged: never a header value that could hold a
+ * credential, and never the token.
  */
 export const logger = new Logger();
 export const metrics = new Metrics();
+
+/** What handlers report; injected, so tests see refusals without spying on modules. */
+export interface Observability {
+  /** One log line and one count per refusal, by stable code; a dependency failure is published at once. */
+  recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>): void;
+  /** A good token that lacks the brand's required scopes: every route is denied. */
+  recordMissingScopes(fields: { readonly brandId: string; readonly missing: readonly string[] }): void;
+  recordAuthorized(): void;
+}
 
 /**
  * Counts are kept in memory and published as one EMF line at most once a second (dependency failures at once):
@@ -32,10 +42,27 @@ export function flushMetrics(options: { force?: boolean; now?: number } = {}): v
   metrics.publishStoredMetrics();
 }
 
-/** One log line and one count per refusal, by stable code; a dependency failure is published at once. */
+/** A failure of ours or of a dependency, as opposed to a refused caller: logged as an error and published at once. */
+function isDependencyFailure(error: CiamGatewayError): boolean {
+  return error instanceof UpstreamError || error instanceof InternalError;
+}
+
 export function recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>): void {
-  const dependencyFailed = error.status >= 500;
+  const dependencyFailed = isDependencyFailure(error);
   logger[dependencyFailed ? 'error' : 'warn']('request refused', { code: error.code, reason: error.message, ...fields });
   countMetric(`Refused_${error.code}`);
   flushMetrics({ force: dependencyFailed });
 }
+
+/** Powertools logs and EMF metrics: what every deployed handler reports to. */
+export const observability: Observability = {
+  recordRefusal,
+  recordMissingScopes: ({ brandId, missing }) => {
+    logger.warn('brand scopes missing', { code: 'INSUFFICIENT_SCOPE', brandId, missing });
+    countMetric('Refused_INSUFFICIENT_SCOPE');
+  },
+  recordAuthorized: () => {
+    countMetric('Authorized');
+    flushMetrics();
+  },
+};

@@ -6,9 +6,10 @@
  * Transport failures (redirect, size, time, status, not JSON) reject with the fetcher's UpstreamError unchanged; a
  * document that is unusable or vouches for another issuer rejects with ConfigValidationError BRAND_CONFIG_INVALID.
  */
-import { ALGORITHMS, type Algorithm } from '../core/brand-config';
+import { ALGORITHMS, parseBrandConfig, type Algorithm, type BrandConfig } from '../core/brand-config';
 import { ConfigValidationError } from '../core/errors';
-import type { BrandConfigDraft } from '../core/provider-presets';
+import { fieldsToDiscover, type BrandConfigDraft } from '../core/provider-presets';
+import type { UriPolicy } from '../core/uri-policy';
 import type { JsonFetcher } from './bounded-fetch';
 
 export interface DiscoveredProvider {
@@ -58,6 +59,21 @@ export function applyDiscovery(draft: BrandConfigDraft, discovered: DiscoveredPr
     jwksUri: draft.jwksUri ?? discovered.jwksUri,
     ...(userinfoEndpoint === undefined ? {} : { userinfoEndpoint }),
   };
+}
+
+/**
+ * Validates a brand config as the admin API receives it, filling issuer, JWKS URI and userinfo endpoint from OIDC
+ * discovery where it leaves them out. Everything else is checked first, so a bad config is refused with every
+ * problem before any fetch.
+ */
+export async function completeBrandConfig(body: Record<string, unknown>, fetcher: JsonFetcher, uriPolicy: UriPolicy): Promise<BrandConfig> {
+  const draft = body as unknown as BrandConfigDraft;
+  const missing = fieldsToDiscover(draft);
+  if (missing.length === 0 && draft.discoveryUrl === undefined) return parseBrandConfig(body, uriPolicy);
+  const placeholders = Object.fromEntries(missing.map((field) => [field, 'https://discovered.example/']));
+  parseBrandConfig({ ...placeholders, ...body }, uriPolicy);
+  const target = { ...(draft.issuer === undefined ? {} : { issuer: draft.issuer }), ...(draft.discoveryUrl === undefined ? {} : { discoveryUrl: draft.discoveryUrl }) };
+  return parseBrandConfig({ ...body, ...applyDiscovery(draft, await discoverProvider(fetcher, target)) }, uriPolicy);
 }
 
 function discoveryUrlOf({ issuer, discoveryUrl }: DiscoveryTarget): string {

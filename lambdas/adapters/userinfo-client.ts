@@ -5,8 +5,9 @@
  */
 import type { BrandConfig } from '../core/brand-config';
 import type { JsonObject } from '../core/decode-unverified-jwt';
-import { FetchStatusError, TokenError, toGatewayError, UpstreamError, type CiamGatewayError } from '../core/errors';
+import { FetchStatusError, TokenError, UpstreamError, type CiamGatewayError } from '../core/errors';
 import type { JsonFetcher } from './bounded-fetch';
+import { translateError } from './library-errors';
 
 export interface UserinfoClient {
   /**
@@ -39,7 +40,7 @@ export function createUserinfoClient(props: { readonly fetcher: JsonFetcher; rea
       try {
         ({ body } = await withOneRetry(get, retryDelayMs));
       } catch (err) {
-        throw classify(toGatewayError(err, 'http'), brand.brandId);
+        throw classify(translateError(err, 'http'), brand.brandId);
       }
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new UpstreamError('USERINFO_INVALID', `brand ${brand.brandId} userinfo: answer is not a JSON object`);

@@ -3,6 +3,14 @@ import type { JsonObject } from './decode-unverified-jwt';
 
 /** Reading claims out of a verified payload: dot paths, scopes, and the brand's field mappings. */
 
+/** The OIDC standard claim of each customer field (OIDC Core 5.1): read for a field the brand does not map. */
+export const STANDARD_CLAIMS: Readonly<Record<MappedField, string>> = {
+  firstName: 'given_name',
+  lastName: 'family_name',
+  email: 'email',
+  mobile: 'phone_number',
+};
+
 /** `address.locality` → payload.address.locality. Only own properties, so `__proto__` paths find nothing. */
 export function claimAt(payload: JsonObject, path: string): unknown {
   let value: unknown = payload;

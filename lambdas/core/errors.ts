@@ -1,12 +1,12 @@
 /**
- * Every error the gateway raises, each with a stable `code` from a closed union.
+ * Every error the gateway raises, each with a stable `code` from a closed union. Errors carry no HTTP status:
+ * the edge maps codes to statuses (lambdas/adapters/http-errors.ts).
  *
- * Library failures (AWS SDK, Node's fetch/socket errors, node:crypto) become one of these in exactly one
- * place: `toGatewayError`. Callers only ever see the code and the HTTP status; the `message` and `cause`
- * are for logs.
+ * Library failures (AWS SDK, Node's fetch/socket errors) become one of these in exactly one place, the adapter
+ * lambdas/adapters/library-errors.ts. Callers only ever see the code; the `message` and `cause` are for logs.
  */
 
-/** The token is not acceptable: the caller gets 401 `invalid_token`. */
+/** The token is not acceptable (`invalid_token`). */
 export type TokenErrorCode =
   | 'TOKEN_MISSING'
   | 'TOKEN_MALFORMED'
@@ -30,10 +30,13 @@ export type TokenErrorCode =
   | 'USERINFO_SUB_MISMATCH'
   | 'USERINFO_TOKEN_REJECTED';
 
-/** Authenticated but not allowed: 403 `insufficient_scope`. */
+/**
+ * Authenticated but not allowed (`insufficient_scope`). Never thrown: the authorizer answers it with a Deny
+ * policy, and names it only in logs, metrics and local mode's refusal hook.
+ */
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
 
-/** Something we depend on failed or answered badly. The authorizer fails closed (401); APIs answer 502/503. */
+/** Something we depend on failed or answered badly. The authorizer fails closed; APIs answer with a 5xx. */
 export type UpstreamErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'JWKS_UNAVAILABLE'
@@ -48,17 +51,20 @@ export type UpstreamErrorCode =
   | 'USERINFO_INVALID'
   | 'USERINFO_UNAVAILABLE';
 
-/** The request itself is wrong: 400. */
+/** The request itself is wrong. */
 export type RequestErrorCode = 'BODY_INVALID' | 'BODY_TOO_LARGE';
 
-/** Authenticated, but this kind of caller may not do this: 403. */
+/** Authenticated, but this kind of caller may not do this. */
 export type ForbiddenErrorCode = 'CLIENT_PRINCIPAL_NOT_ALLOWED';
 
-/** The request conflicts with stored or CIAM state: 409. Nothing was changed. */
+/** The request conflicts with stored or CIAM state. Nothing was changed. */
 export type ConflictErrorCode = 'IDENTIFIER_TAKEN' | 'IDENTIFIER_NOT_VERIFIED' | 'CUSTOMER_NOT_LINKED';
 
-/** Admin API: the brand does not exist (404), or it changed since the caller read it (412). */
-export type AdminErrorCode = 'BRAND_NOT_FOUND' | 'VERSION_MISMATCH';
+/**
+ * Admin API: the brand does not exist, it changed since the caller read it, or the caller replaces an existing
+ * brand without saying which version it read.
+ */
+export type AdminErrorCode = 'BRAND_NOT_FOUND' | 'VERSION_MISMATCH' | 'VERSION_REQUIRED';
 
 /** Bad configuration, named problem by problem. */
 export type ConfigErrorCode = 'BRAND_CONFIG_INVALID' | 'ENVIRONMENT_INVALID';
@@ -76,8 +82,6 @@ export type ErrorCode =
 
 export abstract class CiamGatewayError extends Error {
   abstract readonly code: ErrorCode;
-  /** The HTTP status an API (not the authorizer) answers with. */
-  abstract readonly status: number;
 
   protected constructor(message: string, options?: { cause?: unknown }, captureStack = true) {
     const limit = Error.stackTraceLimit;
@@ -88,8 +92,6 @@ export abstract class CiamGatewayError extends Error {
 }
 
 export class TokenError extends CiamGatewayError {
-  readonly status = 401;
-
   constructor(
     readonly code: TokenErrorCode,
     message: string,
@@ -102,22 +104,7 @@ export class TokenError extends CiamGatewayError {
   }
 }
 
-export class ScopeError extends CiamGatewayError {
-  readonly code: ScopeErrorCode = 'INSUFFICIENT_SCOPE';
-  readonly status = 403;
-
-  constructor(
-    message: string,
-    readonly missingScopes: readonly string[],
-  ) {
-    super(message);
-    this.name = 'ScopeError';
-  }
-}
-
 export class UpstreamError extends CiamGatewayError {
-  readonly status: number;
-
   constructor(
     readonly code: UpstreamErrorCode,
     message: string,
@@ -125,13 +112,12 @@ export class UpstreamError extends CiamGatewayError {
   ) {
     super(message, options);
     this.name = 'UpstreamError';
-    this.status = code === 'STORE_UNAVAILABLE' ? 503 : 502;
   }
 }
 
 /**
  * FETCH_BAD_STATUS with the upstream status kept, so that callers can tell a revoked token (401) from a
- * throttled (429) or failing (5xx) endpoint. `status` stays the status the gateway itself answers with.
+ * throttled (429) or failing (5xx) endpoint.
  */
 export class FetchStatusError extends UpstreamError {
   constructor(
@@ -144,8 +130,6 @@ export class FetchStatusError extends UpstreamError {
 }
 
 export class RequestError extends CiamGatewayError {
-  readonly status = 400;
-
   constructor(
     readonly code: RequestErrorCode,
     message: string,
@@ -158,8 +142,6 @@ export class RequestError extends CiamGatewayError {
 }
 
 export class ForbiddenError extends CiamGatewayError {
-  readonly status = 403;
-
   constructor(
     readonly code: ForbiddenErrorCode,
     message: string,
@@ -170,8 +152,6 @@ export class ForbiddenError extends CiamGatewayError {
 }
 
 export class ConflictError extends CiamGatewayError {
-  readonly status = 409;
-
   constructor(
     readonly code: ConflictErrorCode,
     message: string,
@@ -182,21 +162,21 @@ export class ConflictError extends CiamGatewayError {
 }
 
 export class AdminError extends CiamGatewayError {
-  readonly status: number;
+  /** The brand's stored version, when the refusal is about versions: the caller re-reads from there. */
+  readonly currentVersion?: number;
 
   constructor(
     readonly code: AdminErrorCode,
     message: string,
+    details: { readonly currentVersion?: number } = {},
   ) {
     super(message, undefined, false);
     this.name = 'AdminError';
-    this.status = code === 'BRAND_NOT_FOUND' ? 404 : 412;
+    this.currentVersion = details.currentVersion;
   }
 }
 
 export class ConfigValidationError extends CiamGatewayError {
-  readonly status = 400;
-
   constructor(
     readonly code: ConfigErrorCode,
     readonly problems: readonly string[],
@@ -208,43 +188,9 @@ export class ConfigValidationError extends CiamGatewayError {
 
 export class InternalError extends CiamGatewayError {
   readonly code = 'INTERNAL' as const;
-  readonly status = 500;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InternalError';
   }
-}
-
-/** Socket-level failure codes from Node's http/net/dns layers. */
-const NETWORK_FAILURE = /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/;
-
-/**
- * The one place where a library's error becomes ours.
- *
- * @param origin which dependency was being called, so an unknown SDK or socket failure gets the right code.
- */
-export function toGatewayError(err: unknown, origin: 'dynamodb' | 'http' | 'crypto' | 'internal' = 'internal'): CiamGatewayError {
-  if (err instanceof CiamGatewayError) return err;
-  const name = (err as { name?: unknown } | null)?.name;
-  const code = (err as { code?: unknown } | null)?.code;
-  const message = err instanceof Error ? err.message : String(err);
-
-  if (origin === 'dynamodb') {
-    return new UpstreamError('STORE_UNAVAILABLE', `DynamoDB ${String(name ?? 'error')}: ${message}`, { cause: err });
-  }
-  if (origin === 'http') {
-    if (name === 'AbortError' || name === 'TimeoutError') {
-      return new UpstreamError('FETCH_TIMEOUT', message, { cause: err });
-    }
-    if (typeof code === 'string' && NETWORK_FAILURE.test(code)) {
-      return new UpstreamError('FETCH_FAILED', `${code}: ${message}`, { cause: err });
-    }
-    return new UpstreamError('FETCH_FAILED', message, { cause: err });
-  }
-  if (origin === 'crypto') {
-    // node:crypto throws on keys that cannot verify this algorithm (wrong curve, too-small modulus, …).
-    return new TokenError('SIGNATURE_INVALID', `key unusable for this token: ${message}`, { cause: err });
-  }
-  return new InternalError(message, { cause: err });
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Algorithm } from './brand-config';
-import { TokenError, UpstreamError, toGatewayError } from './errors';
+import { CiamGatewayError, TokenError, UpstreamError } from './errors';
 import { keyFitsAlgorithm } from './jws-algorithms';
 
 /**
@@ -105,7 +105,10 @@ export class JwksCache {
       entry.fetchedAt = this.now();
     } catch (err) {
       // Known keys stay usable; the caller learns of the failure only if it needed a new key.
-      if (entry.keys === undefined) throw toGatewayError(err, 'http');
+      if (entry.keys === undefined) {
+        // The fetcher rejects with our own errors; anything else is still a JWKS that could not be loaded.
+        throw err instanceof CiamGatewayError ? err : new UpstreamError('JWKS_UNAVAILABLE', `JWKS fetch failed: ${String(err)}`, { cause: err });
+      }
     } finally {
       // The cooldown runs from the end of an attempt, so a slow (timing-out) endpoint is not retried at once.
       entry.lastAttemptAt = this.now();

@@ -2,17 +2,9 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { BrandConfig, MappedField } from './brand-config';
 import type { CiamProfile } from './ciam-profile';
-import { claimAt } from './claims';
+import { claimAt, STANDARD_CLAIMS } from './claims';
 import type { JsonObject } from './decode-unverified-jwt';
 import { TokenError } from './errors';
-
-/** The OIDC standard claim read for a field the brand does not map. */
-const STANDARD_CLAIM: Readonly<Record<MappedField, string>> = {
-  firstName: 'given_name',
-  lastName: 'family_name',
-  email: 'email',
-  mobile: 'phone_number',
-};
 
 const MAX_NAME_LENGTH = 128;
 const MAX_EMAIL_LENGTH = 254; // RFC 5321's path limit
@@ -46,7 +38,7 @@ export function mapCiamProfile(input: {
 
   const sources = userinfo ? [userinfo, tokenClaims] : [tokenClaims];
   const read = (field: MappedField): { value: unknown; source: JsonObject } | undefined => {
-    const path = brand.fieldMappings[field] ?? STANDARD_CLAIM[field];
+    const path = brand.fieldMappings[field] ?? STANDARD_CLAIMS[field];
     for (const source of sources) {
       const value = claimAt(source, path);
       if (isPresent(value)) return { value, source };

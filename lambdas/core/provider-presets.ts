@@ -1,4 +1,5 @@
 import type { Algorithm, MappedField, Provider, TokenType } from './brand-config';
+import { STANDARD_CLAIMS } from './claims';
 import { ConfigValidationError } from './errors';
 
 /**
@@ -125,11 +126,9 @@ function baseUrl(value: string): string | undefined {
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
-/** Standard OIDC claims (OIDC Core 5.1); the vendors below use them unchanged. */
-const OIDC_FIELD_MAPPINGS = { firstName: 'given_name', lastName: 'family_name', email: 'email', mobile: 'phone_number' } as const;
-
 const ACCESS_TOKENS_RS256 = { acceptedTokenTypes: ['access'], algorithms: ['RS256'] } as const;
 
+// Every vendor below names its profile claims as OIDC does, so each preset maps fields to STANDARD_CLAIMS.
 const cognito = definePreset({
   provider: 'cognito',
   required: {
@@ -156,7 +155,7 @@ const cognito = definePreset({
       clientId: appClientId,
       audiences: [appClientId],
       ...ACCESS_TOKENS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     };
   },
 });
@@ -180,7 +179,7 @@ const auth0 = definePreset({
     clientId,
     audiences: [apiAudience],
     ...ACCESS_TOKENS_RS256,
-    fieldMappings: OIDC_FIELD_MAPPINGS,
+    fieldMappings: STANDARD_CLAIMS,
   }),
 });
 
@@ -205,7 +204,7 @@ const keycloak = definePreset({
       clientId,
       audiences: [clientId],
       ...ACCESS_TOKENS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     };
   },
 });
@@ -228,7 +227,7 @@ function issuerBasedPreset(provider: 'janrain' | 'nextreason', vendor: string): 
       clientId,
       audiences: [audience ?? clientId],
       ...ACCESS_TOKENS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     }),
   });
 }
@@ -252,7 +251,7 @@ const genericOidc = definePreset({
     clientId,
     audiences: [audience],
     ...ACCESS_TOKENS_RS256,
-    fieldMappings: OIDC_FIELD_MAPPINGS,
+    fieldMappings: STANDARD_CLAIMS,
   }),
 });
 

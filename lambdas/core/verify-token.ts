@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Algorithm, BrandConfig, TokenType } from './brand-config';
 import { scopesOf } from './claims';
 import type { JsonObject, UnverifiedJwt } from './decode-unverified-jwt';
-import { TokenError, toGatewayError } from './errors';
+import { TokenError } from './errors';
 import { MAX_KID_LENGTH } from './jwks-cache';
 import { verifyJwsSignature } from './jws-algorithms';
 
@@ -120,7 +120,9 @@ function signatureValid(jwt: UnverifiedJwt, alg: Algorithm, key: KeyObject): boo
   try {
     return verifyJwsSignature(alg, key, jwt.signingInput, jwt.signature);
   } catch (err) {
-    throw toGatewayError(err, 'crypto');
+    // node:crypto throws on a key that cannot verify this algorithm (wrong curve, unusable modulus, …): the token
+    // is refused like any other bad signature, never a 500.
+    throw new TokenError('SIGNATURE_INVALID', `key unusable for this token: ${(err as Error).message}`, { cause: err });
   }
 }
 

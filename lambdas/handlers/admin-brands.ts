@@ -1,84 +1,66 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from '../adapters/bounded-fetch';
-import { BrandAdminStore } from '../adapters/brand-admin-store';
-import type { StoredBrand } from '../adapters/brand-config-repository';
-import { checkBrand } from '../adapters/brand-onboarding-check';
-import { createDocumentClient } from '../adapters/dynamodb-client';
-import { headerValue, json, withErrorResponses } from '../adapters/http-response';
-import { applyDiscovery, discoverProvider } from '../adapters/oidc-discovery';
-import { readAdminEnvironment } from '../adapters/runtime-environment';
-import { createAuthorizerCacheFlusher } from '../adapters/authorizer-cache-flusher';
-import { parseBrandConfig, type BrandConfig } from '../core/brand-config';
+import { adminDependencies, type AdminDependencies } from '../adapters/admin-runtime';
+import type { StoredBrand } from '../adapters/brand-item';
+import { handlerFromEnvironment } from '../adapters/handler-from-environment';
+import { headerValue } from '../adapters/http-headers';
+import { json, type ProxyHandler } from '../adapters/proxy-response';
+import { withErrorResponses } from '../adapters/with-error-responses';
 import { AdminError, RequestError } from '../core/errors';
-import { fieldsToDiscover, type BrandConfigDraft } from '../core/provider-presets';
 import { readJsonBody } from '../core/request-bodies';
 
-/**
- * The admin API under /v1/admin/brands: list, read, create or replace (optimistic concurrency on `version`
- * through If-Match), disable, and the onboarding check. API Gateway lets only IAM-signed callers through
- * (the admin key in local mode); the caller's identity is recorded on every change.
- */
-const env = readAdminEnvironment(process.env);
-const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
-const store = new BrandAdminStore(createDocumentClient(env), env.brandTableName, env.auditTableName, env.auditRetentionDays, uriPolicy);
-const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
-const flushAuthorizerCache = createAuthorizerCacheFlusher(env);
-
-const routes: Readonly<Record<string, (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>>> = {
-  'GET /v1/admin/brands': async () => json(200, { brands: (await store.list()).map(summary) }),
-  'GET /v1/admin/brands/{brandId}': async (_event, brandId) => versioned(200, await found(brandId)),
-  'PUT /v1/admin/brands/{brandId}': async (event, brandId) => {
-    const config = await completeConfig({ ...readJson(event), brandId });
-    const { stored, diff } = await store.put(config, ifMatch(event), actorOf(event), new Date());
-    return versioned(stored.version === 1 ? 201 : 200, stored, { changedFields: Object.keys(diff), ...(await flushIfAsked(event)) });
-  },
-  'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => {
-    const stored = await store.disable(brandId, actorOf(event), new Date());
-    return versioned(200, stored, await flushIfAsked(event));
-  },
-  'POST /v1/admin/brands/{brandId}/check': async (event, brandId) => {
-    const { sampleToken } = event.body ? readJson(event) : {};
-    if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);
-    return json(200, await checkBrand((await found(brandId)).config, fetcher, sampleToken));
-  },
-};
-
-export const handler = withErrorResponses(async (event) => {
-  const route = routes[`${event.httpMethod} ${event.resource}`];
-  if (!route) throw new RequestError('BODY_INVALID', `no admin route ${event.httpMethod} ${event.resource}`);
-  return route(event, event.pathParameters?.brandId ?? '');
-});
+type AdminRoute = (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>;
 
 /**
- * Validates the config, filling issuer, JWKS URI and userinfo endpoint from OIDC discovery where the body leaves
- * them out. Everything else is checked first, so a bad config is refused with every problem before any fetch.
+ * The admin API under /v1/admin/brands: list, read, create or replace (optimistic concurrency on `version` through
+ * If-Match, required to replace), a dry run of a replace, disable, and the onboarding check. API Gateway lets only
+ * IAM-signed callers through (the admin key in local mode); the caller's identity is recorded on every change.
  */
-async function completeConfig(body: Record<string, unknown>): Promise<BrandConfig> {
-  const draft = body as unknown as BrandConfigDraft;
-  const missing = fieldsToDiscover(draft);
-  if (missing.length === 0 && draft.discoveryUrl === undefined) return parseBrandConfig(body, uriPolicy);
-  const placeholders = Object.fromEntries(missing.map((field) => [field, 'https://discovered.example/']));
-  parseBrandConfig({ ...placeholders, ...body }, uriPolicy);
-  const target = { ...(draft.issuer === undefined ? {} : { issuer: draft.issuer }), ...(draft.discoveryUrl === undefined ? {} : { discoveryUrl: draft.discoveryUrl }) };
-  return parseBrandConfig({ ...body, ...applyDiscovery(draft, await discoverProvider(fetcher, target)) }, uriPolicy);
+export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler {
+  const { store } = deps;
+  const found = async (brandId: string): Promise<StoredBrand> => {
+    const stored = await store.get(brandId);
+    if (!stored) throw new AdminError('BRAND_NOT_FOUND', `brand ${brandId} does not exist`);
+    return stored;
+  };
+  /**
+   * `?flushAuthorizerCache=true`: the change is already stored; flushing only shortens how long API Gateway keeps
+   * serving decisions it cached before it. The authorizer's own config cache still runs out on its TTL.
+   */
+  const flushIfAsked = async (event: APIGatewayProxyEvent): Promise<{ authorizerCacheFlushed?: boolean }> => {
+    if (event.queryStringParameters?.flushAuthorizerCache !== 'true') return {};
+    if (!deps.flushAuthorizerCache) return { authorizerCacheFlushed: false };
+    await deps.flushAuthorizerCache();
+    return { authorizerCacheFlushed: true };
+  };
+
+  const routes: Readonly<Record<string, AdminRoute>> = {
+    'GET /v1/admin/brands': async () => json(200, { brands: (await store.list()).map(summary) }),
+    'GET /v1/admin/brands/{brandId}': async (_event, brandId) => versioned(200, await found(brandId)),
+    'PUT /v1/admin/brands/{brandId}': async (event, brandId) => {
+      const config = await deps.completeConfig({ ...readJson(event), brandId });
+      if (event.queryStringParameters?.dryRun === 'true') {
+        const { currentVersion, changes } = await store.preview(config);
+        return json(200, { dryRun: true, brandId, currentVersion: currentVersion ?? null, changes });
+      }
+      const { stored, diff } = await store.put(config, ifMatch(event), actorOf(event));
+      return versioned(stored.version === 1 ? 201 : 200, stored, { changedFields: Object.keys(diff), ...(await flushIfAsked(event)) });
+    },
+    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => versioned(200, await store.disable(brandId, actorOf(event)), await flushIfAsked(event)),
+    'POST /v1/admin/brands/{brandId}/check': async (event, brandId) => {
+      const { sampleToken } = event.body ? readJson(event) : {};
+      if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);
+      return json(200, await deps.checkBrand((await found(brandId)).config, sampleToken));
+    },
+  };
+
+  return withErrorResponses(async (event) => {
+    const route = routes[`${event.httpMethod} ${event.resource}`];
+    if (!route) throw new RequestError('BODY_INVALID', `no admin route ${event.httpMethod} ${event.resource}`);
+    return route(event, event.pathParameters?.brandId ?? '');
+  }, deps.observability);
 }
 
-/**
- * `?flushAuthorizerCache=true`: the change is already stored; flushing only shortens how long API Gateway keeps
- * serving decisions it cached before it. The authorizer's own config cache still runs out on its TTL.
- */
-async function flushIfAsked(event: APIGatewayProxyEvent): Promise<{ authorizerCacheFlushed?: boolean }> {
-  if (event.queryStringParameters?.flushAuthorizerCache !== 'true') return {};
-  if (!flushAuthorizerCache) return { authorizerCacheFlushed: false };
-  await flushAuthorizerCache();
-  return { authorizerCacheFlushed: true };
-}
-
-async function found(brandId: string): Promise<StoredBrand> {
-  const stored = await store.get(brandId);
-  if (!stored) throw new AdminError('BRAND_NOT_FOUND', `brand ${brandId} does not exist`);
-  return stored;
-}
+export const handler = handlerFromEnvironment('admin', (env) => createAdminBrandsHandler(adminDependencies(env)));
 
 function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
   const body = readJsonBody(event.body, event.isBase64Encoded);
@@ -86,7 +68,7 @@ function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** `If-Match: "3"` (or `3`): replace only version 3. Without it, PUT only creates. */
+/** `If-Match: "3"` (or `3`): replace only version 3. Without it, PUT only creates (428 for an existing brand). */
 function ifMatch(event: APIGatewayProxyEvent): number | undefined {
   const header = headerValue(event.headers, 'if-match');
   if (header === undefined) return undefined;
@@ -105,8 +87,7 @@ function summary({ config, version, updatedAt }: StoredBrand) {
   return { brandId: config.brandId, displayName: config.displayName, provider: config.provider, status: config.status, issuer: config.issuer, version, updatedAt };
 }
 
+/** Every brand answer carries its version, in the body and as the ETag. */
 function versioned(status: number, stored: StoredBrand, extra: Record<string, unknown> = {}): APIGatewayProxyResult {
-  const response = json(status, { ...stored.config, version: stored.version, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy, ...extra });
-  response.headers = { ...response.headers, etag: `"${stored.version}"` };
-  return response;
+  return json(status, { ...stored.config, version: stored.version, updatedAt: stored.updatedAt, updatedBy: stored.updatedBy, ...extra }, { etag: `"${stored.version}"` });
 }

@@ -1,31 +1,38 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { createAuthorizerRuntime } from '../adapters/authorizer-runtime';
-import { headerValue } from '../adapters/http-response';
-import { countMetric, flushMetrics, logger, recordRefusal } from '../adapters/observability';
-import { readRuntimeEnvironment } from '../adapters/runtime-environment';
+import { authorizerDependencies, type AuthorizerDependencies } from '../adapters/authorizer-runtime';
+import { handlerFromEnvironment } from '../adapters/handler-from-environment';
+import { headerValue } from '../adapters/http-headers';
+import { translateError } from '../adapters/library-errors';
+import { observability as defaultObservability } from '../adapters/observability';
 import { BRAND_ID_PATTERN } from '../core/brand-config';
-import { toGatewayError } from '../core/errors';
 
-/** Lambda REQUEST authorizer: identity sources are the Authorization and X-Brand-Id headers. */
-const authorize = createAuthorizerRuntime(readRuntimeEnvironment(process.env));
+export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
 /** API Gateway maps exactly this message to a 401; one instance serves every refusal (it carries no request data). */
 const UNAUTHORIZED = new Error('Unauthorized');
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const authorization = headerValue(event.headers, 'authorization');
-  const brandId = headerValue(event.headers, 'x-brand-id');
-  try {
-    const decision = await authorize({ authorization, brandId, methodArn: event.methodArn });
-    if (decision.missingBrandScopes.length > 0) {
-      logger.warn('brand scopes missing', { code: 'INSUFFICIENT_SCOPE', brandId, missing: decision.missingBrandScopes });
-      countMetric('Refused_INSUFFICIENT_SCOPE');
+/** Lambda REQUEST authorizer: identity sources are the Authorization and X-Brand-Id headers. */
+export function createAuthorizerHandler(deps: AuthorizerDependencies): AuthorizerHandler {
+  const { authorize, onRefusal, observability = defaultObservability } = deps;
+  return async (event) => {
+    const authorization = headerValue(event.headers, 'authorization');
+    const brandId = headerValue(event.headers, 'x-brand-id');
+    try {
+      const decision = await authorize({ authorization, brandId, methodArn: event.methodArn });
+      if (decision.missingBrandScopes.length > 0) {
+        observability.recordMissingScopes({ brandId: decision.context.brandId, missing: decision.missingBrandScopes });
+        onRefusal?.(event, 'INSUFFICIENT_SCOPE');
+      }
+      observability.recordAuthorized();
+      return { principalId: decision.principalId, policyDocument: decision.policyDocument as never, context: decision.context };
+    } catch (err) {
+      // Every failure, ours or a dependency's, is a 401: the API fails closed.
+      const error = translateError(err);
+      observability.recordRefusal(error, { brandId: brandId !== undefined && BRAND_ID_PATTERN.test(brandId) ? brandId : undefined });
+      onRefusal?.(event, error.code);
+      throw UNAUTHORIZED;
     }
-    countMetric('Authorized');
-    flushMetrics();
-    return { principalId: decision.principalId, policyDocument: decision.policyDocument as never, context: decision.context };
-  } catch (err) {
-    // Every failure, ours or a dependency's, is a 401: the API fails closed.
-    recordRefusal(toGatewayError(err), { brandId: brandId !== undefined && BRAND_ID_PATTERN.test(brandId) ? brandId : undefined });
-    throw UNAUTHORIZED;
-  }
-};
+  };
+}
+
+export const handler = handlerFromEnvironment('authorizer', (env) => createAuthorizerHandler(authorizerDependencies(env)));

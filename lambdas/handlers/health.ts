@@ -1,5 +1,9 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { json } from '../adapters/http-response';
+import { handlerFromEnvironment } from '../adapters/handler-from-environment';
+import { json, type ProxyHandler } from '../adapters/proxy-response';
 
-/** Public liveness check. */
-export const handler = async (): Promise<APIGatewayProxyResult> => json(200, { status: 'ok' });
+/** Public liveness check: it answers whenever the function runs, so it needs nothing. */
+export function createHealthHandler(): ProxyHandler {
+  return async () => json(200, { status: 'ok' });
+}
+
+export const handler = handlerFromEnvironment('basic', () => createHealthHandler());

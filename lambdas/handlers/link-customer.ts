@@ -1,13 +1,16 @@
-import { createCustomerRuntime } from '../adapters/customer-runtime';
-import { json, withErrorResponses } from '../adapters/http-response';
-import { readCustomerEnvironment } from '../adapters/runtime-environment';
-import { linkCustomer } from '../core/customer-linking';
-
-const { store, callerOf } = createCustomerRuntime(readCustomerEnvironment(process.env));
+import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
+import { handlerFromEnvironment } from '../adapters/handler-from-environment';
+import { json, type ProxyHandler } from '../adapters/proxy-response';
+import { withErrorResponses } from '../adapters/with-error-responses';
+import { linkCustomer } from '../core/login-linking';
 
 /** `POST /v1/customers/link`: after a login or a profile update at the CIAM. Idempotent. */
-export const handler = withErrorResponses(async (event) => {
-  const caller = await callerOf(event);
-  const profile = await caller.loadProfile();
-  return json(200, await linkCustomer(store, { brandId: caller.brand.brandId, profile, requestId: caller.requestId, now: Date.now() }));
-});
+export function createLinkCustomerHandler(deps: CustomerRouteDependencies): ProxyHandler {
+  return withErrorResponses(async (event) => {
+    const caller = await deps.callerOf(event);
+    const profile = await caller.loadProfile();
+    return json(200, await linkCustomer(deps.store, { brandId: caller.brand.brandId, profile, requestId: caller.requestId, now: deps.now() }));
+  }, deps.observability);
+}
+
+export const handler = handlerFromEnvironment('customer', (env) => createLinkCustomerHandler(customerRouteDependencies(env)));

@@ -1,16 +1,19 @@
-import { createCustomerRuntime } from '../adapters/customer-runtime';
-import { json, withErrorResponses } from '../adapters/http-response';
-import { readCustomerEnvironment } from '../adapters/runtime-environment';
-
-const { store, callerOf } = createCustomerRuntime(readCustomerEnvironment(process.env));
+import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
+import { handlerFromEnvironment } from '../adapters/handler-from-environment';
+import { json, type ProxyHandler } from '../adapters/proxy-response';
+import { withErrorResponses } from '../adapters/with-error-responses';
+import { findLinkedCustomer } from '../core/linked-customer';
 
 /** `GET /v1/me`: the caller's mapped CIAM profile and the customer linked to it, or `customer: null`. */
-export const handler = withErrorResponses(async (event) => {
-  const caller = await callerOf(event);
-  const [profile, customerId] = await Promise.all([caller.loadProfile(), store.holderOf(caller.brand.brandId, 'cuid', caller.cuid)]);
-  const customer = customerId === undefined ? undefined : await store.getCustomer(caller.brand.brandId, customerId);
-  return json(200, {
-    profile,
-    customer: customer ? { customerId: customer.customerId, profile: customer.profile, sourceProfiles: customer.sourceProfiles } : null,
-  });
-});
+export function createMeHandler(deps: CustomerRouteDependencies): ProxyHandler {
+  return withErrorResponses(async (event) => {
+    const caller = await deps.callerOf(event);
+    const [profile, customer] = await Promise.all([caller.loadProfile(), findLinkedCustomer(deps.store, caller.brand.brandId, caller.cuid)]);
+    return json(200, {
+      profile,
+      customer: customer ? { customerId: customer.customerId, profile: customer.profile, sourceProfiles: customer.sourceProfiles } : null,
+    });
+  }, deps.observability);
+}
+
+export const handler = handlerFromEnvironment('customer', (env) => createMeHandler(customerRouteDependencies(env)));

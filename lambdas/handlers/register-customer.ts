@@ -1,14 +1,17 @@
-import { createCustomerRuntime } from '../adapters/customer-runtime';
-import { json, withErrorResponses } from '../adapters/http-response';
-import { readCustomerEnvironment } from '../adapters/runtime-environment';
-import { mergeRegistration } from '../core/customer-linking';
+import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
+import { handlerFromEnvironment } from '../adapters/handler-from-environment';
+import { json, type ProxyHandler } from '../adapters/proxy-response';
+import { withErrorResponses } from '../adapters/with-error-responses';
+import { mergeRegistration } from '../core/registration-merge';
 import { parseBody, registrationSchema } from '../core/request-bodies';
 
-const { store, callerOf } = createCustomerRuntime(readCustomerEnvironment(process.env));
-
 /** `POST /v1/customers/register`: extra fields the CIAM cannot capture, as the `INSTORE` source profile. */
-export const handler = withErrorResponses(async (event) => {
-  const caller = await callerOf(event);
-  const fields = parseBody(registrationSchema, event.body, event.isBase64Encoded);
-  return json(200, await mergeRegistration(store, { brandId: caller.brand.brandId, cuid: caller.cuid, fields, requestId: caller.requestId, now: Date.now() }));
-});
+export function createRegisterCustomerHandler(deps: CustomerRouteDependencies): ProxyHandler {
+  return withErrorResponses(async (event) => {
+    const caller = await deps.callerOf(event);
+    const fields = parseBody(registrationSchema, event.body, event.isBase64Encoded);
+    return json(200, await mergeRegistration(deps.store, { brandId: caller.brand.brandId, cuid: caller.cuid, fields, requestId: caller.requestId, now: deps.now() }));
+  }, deps.observability);
+}
+
+export const handler = handlerFromEnvironment('customer', (env) => createRegisterCustomerHandler(customerRouteDependencies(env)));

@@ -10,10 +10,14 @@ interface Discovery {
   readonly token_endpoint: string;
 }
 
+/** Each exchange with the demo CIAM is bounded: a port that accepts but never answers must not hang the caller. */
+export const DEMO_CIAM_TIMEOUT_SECONDS = 10;
+const timeout = () => AbortSignal.timeout(DEMO_CIAM_TIMEOUT_SECONDS * 1000);
+
 const basicAuth = `Basic ${Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64')}`;
 
 async function discover(issuer: string): Promise<Discovery> {
-  const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+  const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: timeout() });
   if (!response.ok) throw new Error(`discovery at ${issuer} answered ${response.status}`);
   return (await response.json()) as Discovery;
 }
@@ -23,6 +27,7 @@ async function requestToken(endpoint: string, form: Record<string, string>): Pro
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth },
     body: new URLSearchParams(form),
+    signal: timeout(),
   });
   const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!body.access_token) throw new Error(`the demo CIAM refused: ${body.error ?? response.status} ${body.error_description ?? ''}`.trim());
@@ -42,6 +47,7 @@ export async function userAccessToken(issuer: string, login: string, scope: stri
   const visit = async (url: string, form?: Record<string, string>): Promise<Response> => {
     const response = await fetch(url, {
       redirect: 'manual',
+      signal: timeout(),
       method: form ? 'POST' : 'GET',
       headers: {
         cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),

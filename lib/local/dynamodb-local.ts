@@ -24,6 +24,8 @@ export function assertJavaAvailable(): void {
   }
 }
 
+const STOP_GRACE_MS = 5000;
+
 export interface RunningDynamoDbLocal {
   readonly endpoint: string;
   readonly process: ChildProcess;
@@ -33,7 +35,8 @@ export interface RunningDynamoDbLocal {
 export async function startDynamoDbLocal(port?: number): Promise<RunningDynamoDbLocal> {
   assertJavaAvailable();
   const chosen = port ?? (await freePort());
-  const child = spawn({ port: chosen, stdio: 'ignore' });
+  // One database whatever credentials and region a client signs with (DynamoDB Local keys them apart otherwise).
+  const child = spawn({ port: chosen, stdio: 'ignore', sharedDb: true });
   const endpoint = `http://127.0.0.1:${chosen}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
@@ -55,8 +58,11 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningDynamoDb
     endpoint,
     process: child,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      // A JVM that ignores SIGTERM for long is killed: stopping must never leave Java behind.
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       await exited;
+      clearTimeout(killer);
     },
   };
 }

@@ -15,7 +15,7 @@ import { ESBUILD_OPTIONS, handlerEntry } from '../../lib/bundling';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, toCreateTableInput } from '../../lib/table-definitions';
 import { AuditTrail } from '../../lambdas/adapters/audit-trail';
 import { DynamoCustomerStore } from '../../lambdas/adapters/customer-store';
-import { linkCustomer } from '../../lambdas/core/customer-linking';
+import { linkCustomer } from '../../lambdas/core/login-linking';
 import { CountingProxy } from '../support/counting-proxy';
 import { startDynamoDbLocal } from '../../lib/local/dynamodb-local';
 import { TestHttpServer } from '../support/jwks-server';

@@ -1,39 +1,40 @@
 /**
  * The admin API and the CLI through local mode: onboarding, optimistic concurrency, disable, audit, and the
- * admin key standing in for IAM.
+ * admin key standing in for IAM. Each test onboards its own brands, so the tests run in any order.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
-import { LOCAL_TABLES } from '../../lib/table-definitions';
-import { EXIT, runCli } from '../../lib/cli/brands-cli';
+import { EXIT, runCli } from '../../lib/cli/run-cli';
 import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
 import { userAccessToken } from '../../lib/local/demo-login';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import { LOCAL_TABLE_NAMES, type LocalMode } from '../../lib/local/local-mode';
+import { CIAM_AUTHORIZER_DEFAULTS } from '../../lib/ciam-authorizer-defaults';
+import { startE2eLocalMode } from './e2e-local-mode';
 
 const ADMIN_KEY = 'e2e-admin-key';
 let local: LocalMode;
+let advance: (seconds: number) => void;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ciam-admin-'));
-  local = await startLocalMode({
-    port: 0, ciamPort: 0, adminKey: ADMIN_KEY, tables: LOCAL_TABLES, gatewayResponses: GATEWAY_RESPONSES,
-    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS, resultsCacheTtlSeconds: 300, brandCacheTtlSeconds: 0,
-  });
+  // Handlers read brands uncached, so a change reaches the authorizer at once; only API Gateway's cache is left.
+  ({ local, advance } = await startE2eLocalMode({ adminKey: ADMIN_KEY, functionSettings: { brandCacheTtlSeconds: 0 } }));
 }, 60_000);
 
 afterAll(async () => {
   await local?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: { CIAM_GATEWAY_ENDPOINT: local.gatewayUrl, LOCAL_ADMIN_KEY: ADMIN_KEY } });
+  const env = { CIAM_GATEWAY_ENDPOINT: local.gatewayUrl, LOCAL_ADMIN_KEY: ADMIN_KEY };
+  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: dir });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -48,20 +49,22 @@ const brand = (brandId: string, extra: Record<string, unknown> = {}) => ({
   clientId: 'demo-client', audiences: [DEMO_AUDIENCE], ...extra,
 });
 
-/** A fresh token each time unless one is given: API Gateway caches decisions per token and brand. */
-const whoami = async (brandId: string, token?: string) =>
-  (await fetch(`${local.gatewayUrl}/v1/whoami`, {
-    headers: { authorization: `Bearer ${token ?? (await userAccessToken(local.ciam.issuer, 'olive', 'openid loyalty'))}`, 'x-brand-id': brandId },
-  })).status;
-
 const admin = (path: string, init: RequestInit = {}) =>
   fetch(`${local.gatewayUrl}/v1/admin/brands${path}`, { ...init, headers: { 'x-admin-key': ADMIN_KEY, 'content-type': 'application/json', ...init.headers } });
 
-it('onboards a second brand with the CLI, checks it, and its tokens pass under its own id', async () => {
+const create = async (brandId: string) => expect((await admin(`/${brandId}`, { method: 'PUT', body: JSON.stringify(brand(brandId)) })).status).toBe(201);
+
+const login = () => userAccessToken(local.ciam.issuer, 'olive', 'openid loyalty');
+
+/** A fresh token each time unless one is given: API Gateway caches decisions per token and brand. */
+const whoami = async (brandId: string, token?: string) =>
+  (await fetch(`${local.gatewayUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token ?? (await login())}`, 'x-brand-id': brandId } })).status;
+
+it('onboards a brand with the CLI, checks it, and its tokens pass under its own id', async () => {
   const put = await cli('brands', 'put', '--file', brandFile('shop', brand('shop')));
   expect(put).toMatchObject({ code: EXIT.ok });
   expect(put.out).toMatch(/^created shop at version 1/);
-  const check = await cli('brands', 'check', 'shop', '--sample-token', await userAccessToken(local.ciam.issuer, 'olive', 'openid loyalty'), '--json');
+  const check = await cli('brands', 'check', 'shop', '--sample-token', await login(), '--json');
   expect(check.code).toBe(EXIT.ok);
   expect(JSON.parse(check.out)).toMatchObject({ ok: true, steps: [{ step: 'discovery', ok: true }, { step: 'jwks', ok: true }, { step: 'userinfo', ok: true }, { step: 'sample_token', ok: true }] });
   expect(await whoami('shop')).toBe(200);
@@ -80,18 +83,19 @@ it('refuses a discovery document that names another issuer', async () => {
   expect(await response.json()).toMatchObject({ code: 'BRAND_CONFIG_INVALID', problems: [expect.stringContaining('issuer: discovery says')] });
 });
 
-it('lets exactly one of two writers with the same If-Match win (412 for the other)', async () => {
-  expect((await admin('/race', { method: 'PUT', body: JSON.stringify(brand('race')) })).status).toBe(201);
+it('lets exactly one of two writers with the same If-Match win (412 for the other), and asks for If-Match (428)', async () => {
+  await create('race');
   const attempts = await Promise.all(['One', 'Two'].map((name) =>
     admin('/race', { method: 'PUT', headers: { 'if-match': '"1"' }, body: JSON.stringify(brand('race', { displayName: name })) })));
   expect(attempts.map((r) => r.status).sort()).toEqual([200, 412]);
-  expect((await admin('/race', { method: 'PUT', body: JSON.stringify(brand('race')) })).status).toBe(412); // exists: needs If-Match
-  const current = await admin('/race');
-  expect(current.headers.get('etag')).toBe('"2"');
+  const unconditional = await admin('/race', { method: 'PUT', body: JSON.stringify(brand('race')) });
+  expect(unconditional.status).toBe(428);
+  expect(await unconditional.json()).toMatchObject({ code: 'VERSION_REQUIRED', currentVersion: 2 });
+  expect((await admin('/race')).headers.get('etag')).toBe('"2"');
 });
 
 it('disables a brand: kept, and its tokens get 401', async () => {
-  expect((await admin('/off', { method: 'PUT', body: JSON.stringify(brand('off')) })).status).toBe(201);
+  await create('off');
   expect(await whoami('off')).toBe(200);
   expect((await cli('brands', 'disable', 'off')).code).toBe(EXIT.ok);
   expect(await whoami('off')).toBe(401);
@@ -99,8 +103,8 @@ it('disables a brand: kept, and its tokens get 401', async () => {
 });
 
 it('flushes the authorizer result cache on request, so a disable reaches tokens already seen at once', async () => {
-  expect((await admin('/flush', { method: 'PUT', body: JSON.stringify(brand('flush')) })).status).toBe(201);
-  const token = await userAccessToken(local.ciam.issuer, 'olive', 'openid loyalty');
+  await create('flush');
+  const token = await login();
   expect(await whoami('flush', token)).toBe(200);
   const disabled = await cli('brands', 'disable', 'flush', '--flush-authorizer-cache', '--json');
   expect(JSON.parse(disabled.out)).toMatchObject({ status: 'disabled', authorizerCacheFlushed: true });
@@ -108,25 +112,32 @@ it('flushes the authorizer result cache on request, so a disable reaches tokens 
 });
 
 it('without a flush, a decision API Gateway cached keeps serving until its TTL', async () => {
-  expect((await admin('/cached', { method: 'PUT', body: JSON.stringify(brand('cached')) })).status).toBe(201);
-  const token = await userAccessToken(local.ciam.issuer, 'olive', 'openid loyalty');
+  await create('cached');
+  const token = await login();
   expect(await whoami('cached', token)).toBe(200);
   expect((await cli('brands', 'disable', 'cached')).code).toBe(EXIT.ok);
   expect(await whoami('cached', token)).toBe(200);
   expect(await whoami('cached')).toBe(401);
+  advance(CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds());
+  expect(await whoami('cached', token)).toBe(401);
 });
 
 it('audits every change with who, when and a field-level diff', async () => {
+  await create('audited');
+  expect((await cli('brands', 'disable', 'audited')).code).toBe(EXIT.ok);
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamodbEndpoint }));
-  const { Items: records = [] } = await documents.send(new QueryCommand({
-    TableName: 'local-audit', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'BRANDCONFIG#off' },
-  }));
-  expect(records.map((r) => r.action)).toEqual(['brand_created', 'brand_disabled']);
-  expect(records[1]).toMatchObject({
-    actor: 'arn:aws:iam::123456789012:user/local-admin', version: 2, changedFields: ['status'], diff: { status: { before: 'active', after: 'disabled' } },
-  });
-  expect(typeof records[1]?.at).toBe('string');
-  documents.destroy();
+  try {
+    const { Items: records = [] } = await documents.send(new QueryCommand({
+      TableName: LOCAL_TABLE_NAMES.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'BRANDCONFIG#audited' },
+    }));
+    expect(records.map((r) => r.action)).toEqual(['brand_created', 'brand_disabled']);
+    expect(records[1]).toMatchObject({
+      actor: 'arn:aws:iam::123456789012:user/local-admin', version: 2, changedFields: ['status'], diff: { status: { before: 'active', after: 'disabled' } },
+    });
+    expect(typeof records[1]?.at).toBe('string');
+  } finally {
+    documents.destroy();
+  }
 });
 
 it('refuses admin routes without the admin key, as IAM refuses unsigned calls', async () => {
@@ -138,8 +149,9 @@ it('refuses admin routes without the admin key, as IAM refuses unsigned calls', 
 });
 
 it('shows what a put would change, and exits 2 on usage errors', async () => {
-  const diff = await cli('brands', 'diff', 'shop', '--file', brandFile('shop2', brand('shop', { displayName: 'Shop Two' })));
-  expect(diff.out).toBe('displayName: "Brand shop" -> "Shop Two"');
+  await create('diffed');
+  const diff = await cli('brands', 'diff', 'diffed', '--file', brandFile('diffed', brand('diffed', { displayName: 'Diffed Two' })));
+  expect(diff.out).toBe('displayName: "Brand diffed" -> "Diffed Two"');
   expect((await cli('brands', 'frobnicate')).code).toBe(EXIT.usage);
   expect((await cli('brands', 'get')).code).toBe(EXIT.usage);
 });

@@ -2,18 +2,14 @@
  * The customer routes' refusals through local mode: who may call them, what bodies they take, and the
  * conflicts they report. Each refusal has a stable code and changes nothing.
  */
-import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
-import { LOCAL_TABLES } from '../../lib/table-definitions';
 import { clientCredentialsToken, userAccessToken } from '../../lib/local/demo-login';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import type { LocalMode } from '../../lib/local/local-mode';
+import { startE2eLocalMode } from './e2e-local-mode';
 
 let local: LocalMode;
 
 beforeAll(async () => {
-  local = await startLocalMode({
-    port: 0, ciamPort: 0, adminKey: 'unused', tables: LOCAL_TABLES, gatewayResponses: GATEWAY_RESPONSES,
-    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS, resultsCacheTtlSeconds: 300,
-  });
+  ({ local } = await startE2eLocalMode());
 }, 60_000);
 
 afterAll(async () => {

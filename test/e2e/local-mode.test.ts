@@ -1,54 +1,52 @@
 /**
  * End to end through local mode: the demo CIAM (oidc-provider), DynamoDB Local and the API Gateway emulator
- * running the real handlers, called over HTTP as a client would.
+ * running the real handlers, called over HTTP as a client would. JWKS cooldowns pass on local mode's clock.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
-import { LOCAL_TABLES } from '../../lib/table-definitions';
 import { clientCredentialsToken, userAccessToken } from '../../lib/local/demo-login';
-import { startLocalMode, type LocalModeOptions, type LocalMode } from '../../lib/local/local-mode';
+import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import { readLocalSettings } from '../../lib/local/local-settings';
 import { TestHttpServer } from '../support/jwks-server';
 import { makeKey, signToken, standardClaims, type TestKey } from '../support/tokens';
+import { startE2eLocalMode } from './e2e-local-mode';
 
-const COOLDOWN_SECONDS = 1;
+/** Local mode's default: a JWKS URI is fetched at most once per 30 s. */
+const JWKS_COOLDOWN_SECONDS = 30;
 let local: LocalMode;
+let advance: (seconds: number) => void;
 let acmeIdp: TestHttpServer;
 let acmeKey: TestKey;
-
-const baseOptions: Omit<LocalModeOptions, 'port' | 'ciamPort'> = {
-  tables: LOCAL_TABLES,
-  gatewayResponses: GATEWAY_RESPONSES,
-  integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
-  resultsCacheTtlSeconds: 0, // every request reaches the authorizer, so JWKS behaviour is observable
-  jwksCooldownSeconds: COOLDOWN_SECONDS,
-  adminKey: 'e2e-admin-key',
-};
+let dir: string;
 
 const whoami = async (token: string, brandId = 'demo') => {
   const response = await fetch(`${local.gatewayUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token}`, 'x-brand-id': brandId } });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
 };
-const waitCooldown = () => new Promise((resolve) => setTimeout(resolve, COOLDOWN_SECONDS * 1000 + 100));
+const pastCooldown = () => advance(JWKS_COOLDOWN_SECONDS + 1);
+const demoClaims = () => standardClaims({ iss: local.ciam.issuer, aud: 'https://loyalty.example/api', scope: 'loyalty' });
 
 beforeAll(async () => {
   // A second brand, from LOCAL_BRANDS_FILE, with its own issuer and keys.
   acmeIdp = await TestHttpServer.start();
   acmeKey = await makeKey('acme-1');
   acmeIdp.on('/acme/jwks', { kind: 'json', body: { keys: [acmeKey.jwk] } });
-  const brandsFile = join(mkdtempSync(join(tmpdir(), 'ciam-brands-')), 'brands.json');
+  dir = mkdtempSync(join(tmpdir(), 'ciam-brands-'));
+  const brandsFile = join(dir, 'brands.json');
   writeFileSync(brandsFile, JSON.stringify([{
     brandId: 'acme', displayName: 'Acme', provider: 'generic-oidc', issuer: acmeIdp.url('/acme'), jwksUri: acmeIdp.url('/acme/jwks'),
     userinfoEndpoint: acmeIdp.url('/acme/userinfo'), applicationId: 'acme-app', clientId: 'acme-client', audiences: ['loyalty-api'],
   }]));
-  local = await startLocalMode({ ...baseOptions, port: 0, ciamPort: 0, brandsFile });
+  // Every request reaches the authorizer, so JWKS behaviour is observable.
+  ({ local, advance } = await startE2eLocalMode({ brandsFile, resultsCacheTtlSeconds: 0 }));
 }, 60_000);
 
 afterAll(async () => {
   await local?.stop();
   await acmeIdp?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 it('serves /health', async () => {
@@ -57,9 +55,10 @@ it('serves /health', async () => {
 
 it('discovery, a real login with PKCE, then the token is accepted as a customer', async () => {
   const token = await userAccessToken(local.ciam.issuer, 'alice', 'openid profile email phone loyalty');
-  const { status, body } = await whoami(token);
+  const { status, headers, body } = await whoami(token);
   expect(status).toBe(200);
   expect(body).toMatchObject({ brandId: 'demo', sub: 'alice', principalType: 'customer', tokenType: 'access', iss: local.ciam.issuer });
+  expect(headers.get('x-ciam-debug')).toBeNull();
 });
 
 it('gives a client-credentials token principal type client', async () => {
@@ -68,25 +67,26 @@ it('gives a client-credentials token principal type client', async () => {
   expect(body).toMatchObject({ principalType: 'client', sub: 'demo-client' });
 });
 
-it('refuses a demo user without the brand-required scope with 403 insufficient_scope', async () => {
-  const response = await fetch(`${local.gatewayUrl}/v1/whoami`, {
-    headers: { authorization: `Bearer ${await userAccessToken(local.ciam.issuer, 'bob', 'openid profile')}`, 'x-brand-id': 'demo' },
-  });
-  expect(response.status).toBe(403);
-  expect(response.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+it('refuses a demo user without the brand-required scope with 403 insufficient_scope, naming the code in x-ciam-debug', async () => {
+  const { status, headers } = await whoami(await userAccessToken(local.ciam.issuer, 'bob', 'openid profile'));
+  expect(status).toBe(403);
+  expect(headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+  expect(headers.get('x-ciam-debug')).toBe('INSUFFICIENT_SCOPE');
 });
 
-it('accepts the second brand tokens under its own id and refuses them under demo', async () => {
+it('accepts the second brand tokens under its own id, and refuses them under demo with the reason in x-ciam-debug', async () => {
   const token = await signToken(acmeKey, standardClaims({ iss: acmeIdp.url('/acme') }));
   expect((await whoami(token, 'acme')).status).toBe(200);
-  const refused = await fetch(`${local.gatewayUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token}`, 'x-brand-id': 'demo' } });
+  const refused = await whoami(token, 'demo');
   expect(refused.status).toBe(401);
   expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  expect(refused.headers.get('x-ciam-debug')).toBe('ISSUER_MISMATCH');
+  expect((await whoami(token, 'nobody')).headers.get('x-ciam-debug')).toBe('BRAND_UNKNOWN');
 });
 
 it('follows a key rotation at the CIAM with one JWKS refetch, then verifies from memory', async () => {
   expect((await whoami(await clientCredentialsToken(local.ciam.issuer, 'loyalty'))).status).toBe(200);
-  await waitCooldown();
+  pastCooldown();
   await local.ciam.rotateSigningKey();
   const before = local.ciam.jwksRequests();
   const rotated = await clientCredentialsToken(local.ciam.issuer, 'loyalty');
@@ -97,14 +97,12 @@ it('follows a key rotation at the CIAM with one JWKS refetch, then verifies from
 });
 
 it('bounds an unknown-kid flood to one JWKS fetch', async () => {
-  await waitCooldown();
+  pastCooldown();
   const attacker = await makeKey('attacker');
   const before = local.ciam.jwksRequests();
-  const tokens = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => signToken(attacker, standardClaims({ iss: local.ciam.issuer, aud: 'https://loyalty.example/api', scope: 'loyalty' }), { kid: `random-${i}` })),
-  );
-  const statuses = await Promise.all(tokens.map(async (token) => (await whoami(token)).status));
-  expect(statuses.every((status) => status === 401)).toBe(true);
+  const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => signToken(attacker, demoClaims(), { kid: `random-${i}` })));
+  const refusals = await Promise.all(tokens.map((token) => whoami(token)));
+  expect(refusals.every(({ status, headers }) => status === 401 && headers.get('x-ciam-debug') === 'KEY_NOT_FOUND')).toBe(true);
   expect(local.ciam.jwksRequests() - before).toBeLessThanOrEqual(1);
 });
 
@@ -113,9 +111,8 @@ it('keeps accepting tokens signed with cached keys while the JWKS endpoint is do
   expect((await whoami(token)).status).toBe(200);
   local.ciam.setJwksAvailable(false);
   try {
-    await waitCooldown();
-    const attacker = await makeKey('unknown');
-    const unknownKid = await signToken(attacker, standardClaims({ iss: local.ciam.issuer, aud: 'https://loyalty.example/api', scope: 'loyalty' }));
+    pastCooldown();
+    const unknownKid = await signToken(await makeKey('unknown'), demoClaims());
     expect((await whoami(unknownKid)).status).toBe(401);
     expect((await whoami(token)).status).toBe(200);
   } finally {
@@ -128,7 +125,7 @@ it('fails to start with a clear error when the gateway port is taken', async () 
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as { port: number }).port;
   try {
-    await expect(startLocalMode({ ...baseOptions, port, ciamPort: 0 })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(startLocalMode({ ...readLocalSettings({ PORT: String(port), CIAM_PORT: '0' }) })).rejects.toMatchObject({ code: 'EADDRINUSE' });
   } finally {
     blocker.close();
   }

@@ -1,44 +1,53 @@
 /**
- * The README's local-mode walk-through, run verbatim: local mode starts on the ports the README names, and the
- * README's shell block runs in bash exactly as a new user would paste it.
+ * The README's local-mode walk-through, run as a new user would paste it into bash, against a local mode on free
+ * ports (so it runs beside `npm start`): the README's 127.0.0.1:3000 and :3001 become this local mode's URLs, and
+ * each block runs in a fresh temporary directory, where its relative paths (acme.json) land.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS } from '../../lib/gateway-responses';
-import { LOCAL_TABLES } from '../../lib/table-definitions';
-import { startLocalMode, type LocalMode } from '../../lib/local/local-mode';
+import type { LocalMode } from '../../lib/local/local-mode';
+import { startE2eLocalMode } from './e2e-local-mode';
 
 const ROOT = join(__dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 let local: LocalMode;
+const dirs: string[] = [];
 
 beforeAll(async () => {
-  local = await startLocalMode({
-    port: 3000,
-    ciamPort: 3001,
-    tables: LOCAL_TABLES,
-    gatewayResponses: GATEWAY_RESPONSES,
-    integrationTimeoutMs: INTEGRATION_TIMEOUT_MS,
-    resultsCacheTtlSeconds: 300,
-    adminKey: 'local-admin-key',
-  });
+  ({ local } = await startE2eLocalMode());
 }, 60_000);
 
 afterAll(async () => {
   await local?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The README's shell block that starts with `start`, as a new user would copy it. */
 function readmeBlock(start: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(`\`\`\`sh\n${start}`);
+  const at = README.indexOf(`\`\`\`sh\n${start}`);
   if (at < 0) throw new Error(`README has no shell block starting with ${start}`);
-  return readme.slice(at + 6, readme.indexOf('```', at + 6));
+  return README.slice(at + 6, README.indexOf('```', at + 6));
 }
 
-const run = async (script: string) =>
-  (await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, timeout: 60_000 })).stdout;
+/**
+ * Runs README blocks in bash, in a new temporary directory, against this local mode. `npm` runs the repository's
+ * scripts from there (npm passes the directory on as INIT_CWD, where the CLI resolves `--file`).
+ */
+async function run(...blocks: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ciam-readme-'));
+  dirs.push(dir);
+  const script = blocks
+    .join('\n')
+    .replaceAll('http://127.0.0.1:3000', local.gatewayUrl)
+    .replaceAll('http://127.0.0.1:3001', local.ciam.issuer);
+  const preamble = 'npm() { command npm --prefix "$ROOT" "$@"; }\n';
+  const env = { ...process.env, ROOT, CIAM_PORT: new URL(local.ciam.issuer).port };
+  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', preamble + script], { cwd: dir, env, timeout: 80_000 });
+  return stdout;
+}
 
 it('runs verbatim: 200 for a user, 401 tampered, 403 without the required scope, 200 for a client', async () => {
   const stdout = await run(readmeBlock('TOKEN=$(npm run -s token)'));
@@ -49,7 +58,7 @@ it('runs verbatim: 200 for a user, 401 tampered, 403 without the required scope,
   expect(JSON.parse(client ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo-client', principalType: 'client' });
   expect(stdout).toContain('WWW-Authenticate: Bearer error="invalid_token"');
   expect(stdout).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
-}, 60_000);
+}, 90_000);
 
 it('runs the customer flows verbatim: link, repeat link, register, identifier change, me', async () => {
   const stdout = await run(readmeBlock('USER_TOKEN=$(npm run -s token -- --user dana)'));
@@ -68,22 +77,22 @@ it('runs the customer flows verbatim: link, repeat link, register, identifier ch
       sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'dana' }, INSTORE: { city: 'Leeds', dateOfBirth: '1990-04-01', marketingOptIn: true } },
     },
   });
-}, 60_000);
-
-it('onboards a brand verbatim with the CLI and with curl', async () => {
-  try {
-    const cli = await run(readmeBlock('export CIAM_GATEWAY_ENDPOINT'));
-    expect(cli).toMatch(/^created acme at version 1; changed: /m);
-    expect(cli.match(/^ok {3}(discovery|jwks|userinfo|sample_token):/gm)).toHaveLength(4);
-    expect(cli).toContain('"brandId":"acme","sub":"demo"');
-    expect(cli).toMatch(/^acme\tactive\tgeneric-oidc\tv1\tAcme Loyalty$/m);
-
-    const [got, replaced, check, disabled] = (await run(readmeBlock('curl -s -w \'\\n\' http://127.0.0.1:3000/v1/admin/brands/acme'))).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(got).toMatchObject({ brandId: 'acme', version: 1, jwksUri: `${local.ciam.issuer}/jwks`, updatedBy: 'arn:aws:iam::123456789012:user/local-admin' });
-    expect(replaced).toMatchObject({ brandId: 'acme', version: 2, changedFields: [] });
-    expect(check).toMatchObject({ ok: true });
-    expect(disabled).toMatchObject({ brandId: 'acme', status: 'disabled', version: 3 });
-  } finally {
-    rmSync(join(ROOT, 'acme.json'), { force: true });
-  }
 }, 90_000);
+
+it('onboards a brand verbatim with the CLI, then with curl', async () => {
+  const cliBlock = readmeBlock('export CIAM_GATEWAY_ENDPOINT');
+  const curlBlock = readmeBlock("curl -s -w '\\n' http://127.0.0.1:3000/v1/admin/brands/acme");
+  const marker = 'echo ----- curl -----';
+  const [cli = '', curl = ''] = (await run(cliBlock, marker, curlBlock)).split('----- curl -----\n');
+
+  expect(cli).toMatch(/^created acme at version 1; changed: /m);
+  expect(cli.match(/^ok {3}(discovery|jwks|userinfo|sample_token):/gm)).toHaveLength(4);
+  expect(cli).toContain('"brandId":"acme","sub":"demo"');
+  expect(cli).toMatch(/^acme\tactive\tgeneric-oidc\tv1\tAcme Loyalty$/m);
+
+  const [got, replaced, check, disabled] = curl.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(got).toMatchObject({ brandId: 'acme', version: 1, jwksUri: `${local.ciam.issuer}/jwks`, updatedBy: 'arn:aws:iam::123456789012:user/local-admin' });
+  expect(replaced).toMatchObject({ brandId: 'acme', version: 2, changedFields: [] });
+  expect(check).toMatchObject({ ok: true });
+  expect(disabled).toMatchObject({ brandId: 'acme', status: 'disabled', version: 3 });
+}, 120_000);

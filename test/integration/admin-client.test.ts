@@ -31,7 +31,8 @@ it('sends the admin key instead of signing in local mode', async () => {
   expect(server.authorizationHeaders.at(-1)).toBeUndefined();
 });
 
-it('refuses to sign without a region it can name', async () => {
-  delete process.env.AWS_REGION;
-  await expect(callAdminApi({ endpoint: server.url('/dev') }, 'GET', '/v1/admin/brands')).rejects.toThrow(/no region to sign for/);
+it('refuses to sign without a region, naming what to set', async () => {
+  await expect(callAdminApi({ endpoint: server.url('/dev') }, 'GET', '/v1/admin/brands')).rejects.toMatchObject({
+    failure: 'usage', message: expect.stringMatching(/^no AWS region to sign for: pass --region or set AWS_REGION/),
+  });
 });

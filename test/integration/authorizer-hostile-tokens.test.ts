@@ -97,7 +97,7 @@ describe('controls that must pass', () => {
 
   it('accepts exp just inside the clock tolerance (60 s), refuses it at the boundary', async () => {
     expect((await call(await good({ exp: nowSeconds() - 60 + 2 }))).status).toBe(200);
-    expect((await call(await good({ exp: nowSeconds() - 60 }))).status).toBe(401);
+    expect(await call(await good({ exp: nowSeconds() - 60 }))).toEqual({ status: 401, code: 'TOKEN_EXPIRED' });
   });
 
   it('verifies ES256 and EdDSA brands, and each algorithm only against its own key type', async () => {
@@ -106,7 +106,7 @@ describe('controls that must pass', () => {
     expect((await call(await signToken(es, claimsFor('brand-mixed')), 'brand-mixed')).status).toBe(200);
     // RS256 header with the EC key's kid: the key cannot verify RS256, so no key fits.
     const forged = craftToken({ alg: 'RS256', kid: 'es1' }, claimsFor('brand-mixed'), rawSigner(a1, 'RS256'));
-    expect((await call(forged, 'brand-mixed')).status).toBe(401);
+    expect(await call(forged, 'brand-mixed')).toEqual({ status: 401, code: 'KEY_NOT_FOUND' });
   });
 });
 
@@ -368,7 +368,7 @@ describe('dependencies failing', () => {
     const token = await signToken(a1, claimsFor('brand-a'));
     for (const failure of ['throttle', 'reset'] as const) {
       harness.dynamodb.failure = failure;
-      expect((await call(token, 'brand-fresh-' + failure)).status).toBe(401);
+      expect(await call(token, 'brand-fresh-' + failure)).toEqual({ status: 401, code: 'STORE_UNAVAILABLE' });
     }
     harness.dynamodb.failure = 'none';
   });

@@ -3,6 +3,7 @@
  * authorizer (identity sources, policy, results cache), the stack's gateway responses, and the proxy integration.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { ErrorCode } from '../../lambdas/core/errors';
 import type { RouteDefinition } from '../../lambdas/core/routes';
 import { startLocalGateway, type LocalGateway, type LocalGatewayOptions, type ProxyHandler } from '../../lib/local/local-gateway';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../../lib/gateway-responses';
@@ -31,10 +32,18 @@ const ANSWERS: Readonly<Record<string, APIGatewayAuthorizerResult | Error>> = {
   'Bearer broken': new Error('socket hang up'),
   'Bearer no-policy': { principalId: 'user-1' } as APIGatewayAuthorizerResult,
   'Bearer nested-context': result([statement('Allow', 'GET/v1/open')], { claims: { sub: 'user-1' } }),
+  'Bearer brand-scopes-missing': result([statement('Deny', '*')]),
 };
 
+/** The stable code the fake authorizer reports for an answer, as the real one does through its `onRefusal` hook. */
+const CODES: Readonly<Record<string, ErrorCode>> = { 'Bearer revoked': 'TOKEN_EXPIRED', 'Bearer brand-scopes-missing': 'INSUFFICIENT_SCOPE' };
+const refusalCodes = new WeakMap<APIGatewayRequestAuthorizerEvent, ErrorCode>();
+
 async function fakeAuthorizer(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const answer = ANSWERS[event.headers?.authorization ?? ''] ?? new Error('Unauthorized');
+  const authorization = event.headers?.authorization ?? '';
+  const answer = ANSWERS[authorization] ?? new Error('Unauthorized');
+  const code = CODES[authorization];
+  if (code) refusalCodes.set(event, code);
   if (answer instanceof Error) throw answer;
   return answer;
 }
@@ -47,18 +56,18 @@ afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
 });
 
-async function start(options: Partial<Omit<LocalGatewayOptions, 'authorizer'>> = {}) {
+/** A gateway on a free port in front of the fake authorizer and `handler` (the echo by default) for every route. */
+async function start(options: Partial<Omit<LocalGatewayOptions, 'functions'>> & { handler?: ProxyHandler } = {}) {
+  const { handler = echo, ...gatewayOptions } = options;
   const authorizer = jest.fn(fakeAuthorizer);
   const gateway = await startLocalGateway({
     routes: ROUTES,
-    loadHandler: async () => echo,
-    authorizer,
+    functions: () => ({ authorizer, handlerFor: () => handler, refusalCodeOf: (event) => refusalCodes.get(event) }),
     resultsCacheTtlSeconds: TTL_SECONDS,
-    gatewayResponses: GATEWAY_RESPONSES,
     integrationTimeoutMs: 2_000,
     stage: 'local',
     port: 0,
-    ...options,
+    ...gatewayOptions,
   });
   gateways.push(gateway);
   const call = (path: string, headers: Record<string, string> = as('all'), init: RequestInit = {}) => fetch(`${gateway.url}${path}`, { headers, ...init });
@@ -224,6 +233,37 @@ describe('results cache', () => {
   });
 });
 
+describe('x-ciam-debug: why the authorizer refused (local mode only)', () => {
+  it("names the code the authorizer reported with its 'Unauthorized', and again from the cache", async () => {
+    const lines: string[] = [];
+    const { authorizer, call } = await start({ log: (line) => lines.push(line) });
+    for (const attempt of [1, 2]) {
+      const response = await call('/v1/open', as('revoked'));
+      expect([attempt, response.headers.get('x-ciam-debug')]).toEqual([attempt, 'TOKEN_EXPIRED']);
+      await expectGatewayResponse(response, 'UNAUTHORIZED');
+    }
+    expect(authorizer).toHaveBeenCalledTimes(1);
+    expect(lines[1]).toMatch(/ 401 authorizer: Unauthorized: TOKEN_EXPIRED$/);
+  });
+
+  it('names the code of a decision that denies every route on its 403, and again from the cache', async () => {
+    const { authorizer, call } = await start();
+    for (const path of ['/v1/open', '/v1/items/1']) {
+      const response = await call(path, as('brand-scopes-missing'));
+      expect(response.headers.get('x-ciam-debug')).toBe('INSUFFICIENT_SCOPE');
+      await expectGatewayResponse(response, 'ACCESS_DENIED');
+    }
+    expect(authorizer).toHaveBeenCalledTimes(1);
+  });
+
+  it('is absent when the authorizer reported no code, and from every answer it let through', async () => {
+    const { call } = await start();
+    for (const response of [await call('/v1/open', as('unknown')), await call('/v1/open', as('broken')), await call('/v1/open', as('all'))]) {
+      expect(response.headers.get('x-ciam-debug')).toBeNull();
+    }
+  });
+});
+
 describe('proxy integration', () => {
   it("delivers the authorizer's context, stringified, with the principalId as requestContext.authorizer", async () => {
     const { call } = await start();
@@ -273,7 +313,7 @@ describe('proxy integration', () => {
       body: Buffer.from([1, 2, 3]).toString('base64'),
       isBase64Encoded: true,
     });
-    const { call } = await start({ loadHandler: async () => handler });
+    const { call } = await start({ handler });
     const response = await call('/v1/open');
     expect(response.status).toBe(201);
     expect(Object.fromEntries(response.headers)).toMatchObject({
@@ -291,13 +331,13 @@ describe('proxy integration', () => {
     ['returns a non-string body', async () => ({ statusCode: 200, body: { ok: true } }) as never],
     ['returns a header HTTP cannot carry', async () => ({ statusCode: 200, headers: { 'bad name': 'x' }, body: '' })],
   ])('answers a handler that %s 502 Internal server error', async (_case, handler) => {
-    const { call } = await start({ loadHandler: async () => handler });
+    const { call } = await start({ handler });
     await expectMessage(await call('/v1/open'), 502, 'Internal server error');
   });
 
   it('answers a handler slower than the integration timeout 504', async () => {
     const slow: ProxyHandler = () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: '' }), 300));
-    const { call } = await start({ loadHandler: async () => slow, integrationTimeoutMs: 50 });
+    const { call } = await start({ handler: slow, integrationTimeoutMs: 50 });
     await expectMessage(await call('/v1/open'), 504, 'Endpoint request timed out');
   });
 });

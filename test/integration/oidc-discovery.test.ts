@@ -4,7 +4,7 @@
  * names another issuer) rejects the config, as does every broken or hostile answer, each with a stable class and code.
  */
 import { createJsonFetcher, type JsonFetcher } from '../../lambdas/adapters/bounded-fetch';
-import { applyDiscovery, discoverProvider, discoveryUrlFor } from '../../lambdas/adapters/oidc-discovery';
+import { applyDiscovery, completeBrandConfig, discoverProvider, discoveryUrlFor } from '../../lambdas/adapters/oidc-discovery';
 import { parseBrandConfig } from '../../lambdas/core/brand-config';
 import { ConfigValidationError, FetchStatusError, UpstreamError, type UpstreamErrorCode } from '../../lambdas/core/errors';
 import { PRESETS, type BrandConfigDraft } from '../../lambdas/core/provider-presets';
@@ -320,6 +320,30 @@ describe('unusable documents', () => {
     const err = await discoverProvider(strict, { issuer: issuer() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ code: 'FETCH_URL_REFUSED' });
+    expect(ciam.totalHits()).toBe(0);
+  });
+});
+
+describe('completeBrandConfig: a PUT body as the admin API completes it', () => {
+  const body = (overrides: Record<string, unknown> = {}) => ({ ...COMMON, provider: 'generic-oidc', clientId: 'c', audiences: ['api'], ...overrides });
+
+  it('fills the endpoints the body leaves out from discovery, keeping those it gives', async () => {
+    const issuer = ciam.url('/complete');
+    serveDiscovery(issuer, { issuer, jwks_uri: `${issuer}/jwks`, userinfo_endpoint: `${issuer}/userinfo` });
+    const config = await completeBrandConfig(body({ issuer, userinfoEndpoint: `${issuer}/me` }), fetcher, LOCAL);
+    expect(config).toMatchObject({ issuer, jwksUri: `${issuer}/jwks`, userinfoEndpoint: `${issuer}/me` });
+  });
+
+  it('needs no request when the body is complete', async () => {
+    const issuer = ciam.url('/complete-already');
+    const config = await completeBrandConfig(body({ issuer, jwksUri: `${issuer}/jwks`, userinfoEndpoint: `${issuer}/userinfo` }), fetcher, LOCAL);
+    expect(config.jwksUri).toBe(`${issuer}/jwks`);
+    expect(ciam.totalHits()).toBe(0);
+  });
+
+  it('refuses a bad body with every problem before any request', async () => {
+    const problems = await problemsOf(completeBrandConfig(body({ issuer: ciam.url('/never'), displayName: '', version: 2 }), fetcher, LOCAL));
+    expect(problems).toEqual(expect.arrayContaining(['version: unknown field', expect.stringMatching(/^displayName: /)]));
     expect(ciam.totalHits()).toBe(0);
   });
 });

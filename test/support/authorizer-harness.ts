@@ -3,18 +3,23 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { authorizerDependencies } from '../../lambdas/adapters/authorizer-runtime';
+import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
+import type { ErrorCode } from '../../lambdas/core/errors';
 import type { PolicyDocument } from '../../lambdas/core/route-policy';
+import { createAuthorizerHandler } from '../../lambdas/handlers/authorizer';
 import { policyAllows } from '../../lib/local/evaluate-policy';
 import { CountingProxy } from './counting-proxy';
 
 /**
- * The real authorizer handler, loaded as Lambda would load it (environment read at import), against a fresh
- * brand table in DynamoDB Local behind a counting proxy.
+ * The real authorizer handler, built by its factory from a local environment read through the environment contract
+ * and the real runtime wiring, against a fresh brand table in DynamoDB Local behind a counting proxy. The refusal
+ * codes come through the local-only `onRefusal` hook, as local mode gets them.
  */
 export const API_ARN_PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/local';
 
 export type Outcome =
-  | { readonly status: 401 }
+  | { readonly status: 401; readonly code: ErrorCode }
   | { readonly status: 200 | 403; readonly result: APIGatewayAuthorizerResult; allows(method: string, path: string): boolean };
 
 export interface AuthorizerHarness {
@@ -27,7 +32,14 @@ export interface AuthorizerHarness {
   stop(): Promise<void>;
 }
 
-export async function startAuthorizerHarness(options: { env?: Record<string, string> } = {}): Promise<AuthorizerHarness> {
+export interface AuthorizerHarnessOptions {
+  /** Variables over the local defaults (STAGE=local, loopback http, the fresh table, the proxy's endpoint). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Epoch ms clock for the caches and token checks. @default Date.now */
+  readonly now?: () => number;
+}
+
+export async function startAuthorizerHarness(options: AuthorizerHarnessOptions = {}): Promise<AuthorizerHarness> {
   const upstream = process.env.DYNAMODB_ENDPOINT;
   if (!upstream) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   const dynamodb = await CountingProxy.start(upstream);
@@ -36,17 +48,19 @@ export async function startAuthorizerHarness(options: { env?: Record<string, str
   await client.send(new CreateTableCommand(toCreateTableInput(BRAND_CONFIG_TABLE, tableName)));
   const documents = DynamoDBDocumentClient.from(client);
 
-  Object.assign(process.env, {
+  const env = readFunctionEnvironment('authorizer', {
     STAGE: 'local',
     ALLOW_LOOPBACK_HTTP: 'true',
     BRAND_TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamodb.endpoint,
-    BRAND_CACHE_TTL_SECONDS: '60',
-    JWKS_COOLDOWN_SECONDS: '30', // explicit: jest workers share process.env between test files
     ...options.env,
   });
-  const { handler } = await import('../../lambdas/handlers/authorizer');
-  process.env.DYNAMODB_ENDPOINT = upstream;
+  // By event, since calls run concurrently.
+  const refusals = new WeakMap<object, ErrorCode>();
+  const handler = createAuthorizerHandler(authorizerDependencies(env, {
+    ...(options.now ? { now: options.now } : {}),
+    onRefusal: (event, code) => refusals.set(event as object, code),
+  }));
 
   return {
     dynamodb,
@@ -65,7 +79,8 @@ export async function startAuthorizerHarness(options: { env?: Record<string, str
       try {
         result = await handler(event);
       } catch (err) {
-        if ((err as Error).message === 'Unauthorized') return { status: 401 };
+        const code = refusals.get(event);
+        if ((err as Error).message === 'Unauthorized' && code !== undefined) return { status: 401, code };
         throw err; // anything else would be a 500 from API Gateway: the tests must see it
       }
       const allows = (m: string, p: string): boolean => policyAllows(result.policyDocument as unknown as PolicyDocument, `${API_ARN_PREFIX}/${m}${p}`);

@@ -1,4 +1,18 @@
-import { claimAt, mappedFields, scopesOf } from '../../lambdas/core/claims';
+import { MAPPED_FIELDS } from '../../lambdas/core/brand-config';
+import { claimAt, mappedFields, scopesOf, STANDARD_CLAIMS } from '../../lambdas/core/claims';
+
+describe('STANDARD_CLAIMS', () => {
+  it('names the OIDC Core 5.1 standard claim of every mapped field', () => {
+    expect(STANDARD_CLAIMS).toEqual({ firstName: 'given_name', lastName: 'family_name', email: 'email', mobile: 'phone_number' });
+    expect(Object.keys(STANDARD_CLAIMS).sort()).toEqual([...MAPPED_FIELDS].sort());
+  });
+
+  it('is a valid fieldMappings value: mapping every field to it reads the standard claims', () => {
+    expect(mappedFields({ given_name: 'Zoë', family_name: 'Ng', email: 'z@example.com', phone_number: '+441234' }, { fieldMappings: STANDARD_CLAIMS })).toEqual({
+      firstName: 'Zoë', lastName: 'Ng', email: 'z@example.com', mobile: '+441234',
+    });
+  });
+});
 
 describe('claimAt', () => {
   const payload = JSON.parse('{"a":{"b":{"c":"deep"}},"flat":1,"dotted.name":"no","__proto__":{"polluted":"yes"}}') as Record<string, unknown>;

@@ -95,7 +95,8 @@ describe('JwksCache', () => {
 
   it('fails with an UpstreamError when nothing is cached, and backs off a failing endpoint', async () => {
     const { clock, source, cache } = setup({ keys: [a1.jwk] });
-    source.failWith = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    // What the bounded fetcher rejects with: library errors are translated before they reach the core.
+    source.failWith = new UpstreamError('FETCH_FAILED', 'ECONNRESET: socket hang up');
 
     const first = await rejection(cache.getKey(URI, 'a1', 'RS256'));
     expect(first).toBeInstanceOf(UpstreamError);
@@ -111,6 +112,13 @@ describe('JwksCache', () => {
     source.failWith = undefined;
     expect(same(await cache.getKey(URI, 'a1', 'RS256'), a1)).toBe(true);
     expect(source.calls).toHaveLength(2);
+  });
+
+  it('reports a source failure that is not one of ours as JWKS_UNAVAILABLE, keeping it as the cause', async () => {
+    const { source, cache } = setup({ keys: [a1.jwk] });
+    const cause = new TypeError('bug in the source');
+    source.failWith = cause;
+    expect(await rejection(cache.getKey(URI, 'a1', 'RS256'))).toMatchObject({ code: 'JWKS_UNAVAILABLE', cause });
   });
 
   it('runs the cooldown from the end of a slow attempt, not its start', async () => {

@@ -1,4 +1,5 @@
 import type { BrandConfig } from '../../lambdas/core/brand-config';
+import { STANDARD_CLAIMS } from '../../lambdas/core/claims';
 import { TokenError } from '../../lambdas/core/errors';
 import { mapCiamProfile } from '../../lambdas/core/map-ciam-profile';
 
@@ -33,7 +34,8 @@ describe('subject', () => {
 
   it.each([['another-user'], [undefined], ['USER-1']])('refuses a userinfo whose sub is %p', (sub) => {
     const call = () => mapCiamProfile({ tokenClaims: { sub: SUB }, userinfo: { sub, email: 'x@example.com' }, brand: UNMAPPED });
-    expect(call).toThrow(expect.objectContaining({ code: 'USERINFO_SUB_MISMATCH', status: 401 }));
+    expect(call).toThrow(TokenError);
+    expect(call).toThrow(expect.objectContaining({ code: 'USERINFO_SUB_MISMATCH' }));
   });
 });
 
@@ -76,6 +78,11 @@ describe('sources and precedence', () => {
       mappings,
     );
     expect(profile).toMatchObject({ firstName: 'Deep', lastName: 'Mapped', email: 'mapped@example.com', mobile: '+442079460018' });
+  });
+
+  it('falls back to STANDARD_CLAIMS field by field, for the fields the brand leaves unmapped', () => {
+    const claims = { [STANDARD_CLAIMS.lastName]: 'Standard', [STANDARD_CLAIMS.email]: 'standard@example.com', first: 'Mapped' };
+    expect(map(claims, undefined, { firstName: 'first' })).toMatchObject({ firstName: 'Mapped', lastName: 'Standard', email: 'standard@example.com' });
   });
 
   it('uses only the mapped claim, not the standard one, for a field the brand maps', () => {

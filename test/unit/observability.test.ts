@@ -1,5 +1,5 @@
-import { TokenError, UpstreamError } from '../../lambdas/core/errors';
-import { countMetric, flushMetrics, metrics, recordRefusal } from '../../lambdas/adapters/observability';
+import { InternalError, TokenError, UpstreamError } from '../../lambdas/core/errors';
+import { countMetric, flushMetrics, metrics, observability, recordRefusal } from '../../lambdas/adapters/observability';
 
 describe('metric counts', () => {
   let published: Record<string, number>[];
@@ -44,5 +44,17 @@ describe('metric counts', () => {
     expect(published).toEqual([]);
     recordRefusal(new UpstreamError('STORE_UNAVAILABLE', 'throttled'), {});
     expect(published).toEqual([{ Refused_ALG_NOT_ALLOWED: 1, Refused_STORE_UNAVAILABLE: 1 }]);
+  });
+
+  it('publishes an internal failure at once too: a dependency failure is an UpstreamError or an InternalError', () => {
+    recordRefusal(new InternalError('bug'), {});
+    expect(published).toEqual([{ Refused_INTERNAL: 1 }]);
+  });
+
+  it('counts missing brand scopes as a refusal and a decision, published with the next flush', () => {
+    observability.recordMissingScopes({ brandId: 'acme', missing: ['loyalty'] });
+    observability.recordAuthorized();
+    flushMetrics({ force: true });
+    expect(published).toEqual([{ Refused_INSUFFICIENT_SCOPE: 1, Authorized: 1 }]);
   });
 });

@@ -1,10 +1,10 @@
 import { applyDiscovery, type DiscoveredProvider } from '../../lambdas/adapters/oidc-discovery';
 import { parseBrandConfig, PROVIDERS, type Provider } from '../../lambdas/core/brand-config';
+import { STANDARD_CLAIMS } from '../../lambdas/core/claims';
 import { ConfigValidationError } from '../../lambdas/core/errors';
 import { fieldsToDiscover, PRESETS, type PresetInputs } from '../../lambdas/core/provider-presets';
 
 const PUBLIC = { allowLoopbackHttp: false };
-const OIDC_FIELD_MAPPINGS = { firstName: 'given_name', lastName: 'family_name', email: 'email', mobile: 'phone_number' };
 const ACCESS_RS256 = { acceptedTokenTypes: ['access'], algorithms: ['RS256'] };
 
 /** The problems derive reports, or fails the test if it accepted the inputs. */
@@ -13,7 +13,7 @@ function problemsOf(provider: Provider, inputs: PresetInputs): readonly string[]
     PRESETS[provider].derive(inputs);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigValidationError);
-    expect(err).toMatchObject({ code: 'BRAND_CONFIG_INVALID', status: 400 });
+    expect(err).toMatchObject({ code: 'BRAND_CONFIG_INVALID' });
     return (err as ConfigValidationError).problems;
   }
   throw new Error(`${provider} accepted the inputs`);
@@ -88,7 +88,7 @@ describe('cognito', () => {
       clientId: '4p9q1example2client3id',
       audiences: ['4p9q1example2client3id'],
       ...ACCESS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     });
     expect(fieldsToDiscover(draft)).toEqual([]);
   });
@@ -124,7 +124,7 @@ describe('auth0', () => {
       clientId: 'Xy7Auth0ClientId',
       audiences: ['https://api.acme.example/loyalty'],
       ...ACCESS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     });
     expect(fieldsToDiscover(draft)).toEqual([]);
   });
@@ -155,7 +155,7 @@ describe('keycloak', () => {
       clientId: 'loyalty-web',
       audiences: ['loyalty-web'],
       ...ACCESS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     });
     expect(fieldsToDiscover(draft)).toEqual([]);
   });
@@ -185,7 +185,7 @@ describe.each(['janrain', 'nextreason'] as const)('%s', (provider) => {
   it('takes the issuer as given and leaves the endpoints to discovery', () => {
     const issuer = 'https://id.brand-a.example/login';
     const draft = PRESETS[provider].derive({ issuer, clientId: 'client-a' });
-    expect(draft).toEqual({ provider, issuer, clientId: 'client-a', audiences: ['client-a'], ...ACCESS_RS256, fieldMappings: OIDC_FIELD_MAPPINGS });
+    expect(draft).toEqual({ provider, issuer, clientId: 'client-a', audiences: ['client-a'], ...ACCESS_RS256, fieldMappings: STANDARD_CLAIMS });
     expect(fieldsToDiscover(draft)).toEqual(['jwksUri', 'userinfoEndpoint']);
   });
 
@@ -203,7 +203,7 @@ describe('generic-oidc', () => {
       clientId: 'client-a',
       audiences: ['loyalty-api'],
       ...ACCESS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     });
     expect(fieldsToDiscover(draft)).toEqual(['jwksUri', 'userinfoEndpoint']);
   });
@@ -216,7 +216,7 @@ describe('generic-oidc', () => {
       clientId: 'client-a',
       audiences: ['loyalty-api'],
       ...ACCESS_RS256,
-      fieldMappings: OIDC_FIELD_MAPPINGS,
+      fieldMappings: STANDARD_CLAIMS,
     });
     expect(fieldsToDiscover(draft)).toEqual(['issuer', 'jwksUri', 'userinfoEndpoint']);
   });

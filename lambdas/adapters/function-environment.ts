@@ -1,0 +1,148 @@
+import { ConfigValidationError } from '../core/errors';
+
+/**
+ * The environment of every function, declared once: each setting's variable name, type, default, bounds and the
+ * kinds of function that get it. The lambdas read it here (once, at cold start); the stack, the CiamAuthorizer
+ * construct and local mode write it with `functionEnvironmentVariables`. This is the only module under lambdas/
+ * that touches `process.env`. It imports nothing but the error module, so the authorizer bundle stays small.
+ */
+export type FunctionKind = 'authorizer' | 'basic' | 'customer' | 'admin';
+
+interface Common {
+  /** The environment variable. */
+  readonly name: string;
+  /** The kinds of function that get this setting. */
+  readonly kinds: readonly FunctionKind[];
+  /** Allowed only when STAGE=local: a deployed function must never get it. */
+  readonly localOnly?: true;
+  /**
+   * Read by a library (Powertools) from the environment itself, not through this module: its default must be
+   * written, since the library's own default differs.
+   */
+  readonly writeDefault?: true;
+}
+interface TextSetting extends Common {
+  readonly type: 'text';
+  readonly required?: true;
+  readonly default?: string;
+}
+interface IntegerSetting extends Common {
+  readonly type: 'integer';
+  readonly min: number;
+  readonly max: number;
+  readonly required?: true;
+  readonly default?: number;
+}
+/** `'true'` or absent. */
+interface FlagSetting extends Common {
+  readonly type: 'flag';
+}
+type Setting = TextSetting | IntegerSetting | FlagSetting;
+
+const EVERY_KIND = ['authorizer', 'basic', 'customer', 'admin'] as const;
+const BRAND_READERS = ['authorizer', 'customer', 'admin'] as const;
+const AUDITED = ['customer', 'admin'] as const;
+
+const SETTINGS = {
+  stage: { name: 'STAGE', type: 'text', required: true, kinds: EVERY_KIND },
+  brandTableName: { name: 'BRAND_TABLE_NAME', type: 'text', required: true, kinds: BRAND_READERS },
+  /** How long a brand's config (or its absence) is kept in memory. */
+  brandCacheTtlSeconds: { name: 'BRAND_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 3600, default: 60, kinds: BRAND_READERS },
+  /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for. */
+  jwksCooldownSeconds: { name: 'JWKS_COOLDOWN_SECONDS', type: 'integer', min: 1, max: 600, default: 30, kinds: ['authorizer'] },
+  customersTableName: { name: 'CUSTOMERS_TABLE_NAME', type: 'text', required: true, kinds: ['customer'] },
+  auditTableName: { name: 'AUDIT_TABLE_NAME', type: 'text', required: true, kinds: AUDITED },
+  auditRetentionDays: { name: 'AUDIT_RETENTION_DAYS', type: 'integer', min: 1, max: 3650, required: true, kinds: AUDITED },
+  /** AWS: the REST API whose stage cache FlushStageAuthorizersCache empties. */
+  restApiId: { name: 'REST_API_ID', type: 'text', kinds: ['admin'] },
+  /** Local mode: the emulator that plays API Gateway, whose authorizer cache the admin API flushes. */
+  localGatewayUrl: { name: 'LOCAL_GATEWAY_URL', type: 'text', localOnly: true, kinds: ['admin'] },
+  /** Local mode: brand URIs may be http://127.0.0.1. */
+  allowLoopbackHttp: { name: 'ALLOW_LOOPBACK_HTTP', type: 'flag', localOnly: true, kinds: BRAND_READERS },
+  /** Local mode: DynamoDB Local's URL. */
+  dynamodbEndpoint: { name: 'DYNAMODB_ENDPOINT', type: 'text', localOnly: true, kinds: BRAND_READERS },
+  serviceName: { name: 'POWERTOOLS_SERVICE_NAME', type: 'text', kinds: EVERY_KIND },
+  metricsNamespace: { name: 'POWERTOOLS_METRICS_NAMESPACE', type: 'text', default: 'CiamGateway', writeDefault: true, kinds: EVERY_KIND },
+  logLevel: { name: 'POWERTOOLS_LOG_LEVEL', type: 'text', default: 'INFO', writeDefault: true, kinds: EVERY_KIND },
+} as const satisfies Readonly<Record<string, Setting>>;
+
+type Settings = typeof SETTINGS;
+type SettingKey = keyof Settings;
+type KeysOf<K extends FunctionKind> = { [S in SettingKey]: K extends Settings[S]['kinds'][number] ? S : never }[SettingKey];
+type ValueOf<S> = S extends { type: 'integer' } ? number : S extends { type: 'flag' } ? boolean : string;
+/** Required settings and settings with a default always have a value once read. */
+type AlwaysSet<S> = S extends { required: true } | { default: unknown } | { type: 'flag' } ? true : false;
+
+/** The typed settings of a function of kind `K`, as read and checked. */
+export type FunctionEnvironment<K extends FunctionKind> = {
+  readonly [S in KeysOf<K>]: AlwaysSet<Settings[S]> extends true ? ValueOf<Settings[S]> : ValueOf<Settings[S]> | undefined;
+};
+
+type OptionalInputKeys<K extends FunctionKind> = { [S in KeysOf<K>]: Settings[S] extends { required: true } ? never : S }[KeysOf<K>];
+
+/** What a writer supplies: required settings must be given; others may be left out. Text values may be CDK tokens. */
+export type FunctionEnvironmentInput<K extends FunctionKind> = {
+  readonly [S in Exclude<KeysOf<K>, OptionalInputKeys<K>>]: ValueOf<Settings[S]>;
+} & {
+  readonly [S in OptionalInputKeys<K>]?: ValueOf<Settings[S]>;
+};
+
+export type EnvironmentSource = Readonly<Record<string, string | undefined>>;
+
+function settingsOf(kind: FunctionKind): [string, Setting][] {
+  return (Object.entries(SETTINGS) as [string, Setting][]).filter(([, setting]) => setting.kinds.includes(kind));
+}
+
+/**
+ * Reads and checks the settings of a function of `kind` from `source`. Variables of other kinds are ignored. Throws
+ * one ConfigValidationError('ENVIRONMENT_INVALID') naming every bad variable, so a bad deployment fails loudly at
+ * cold start, all of it at once, and not request by request.
+ */
+export function readFunctionEnvironment<K extends FunctionKind>(kind: K, source: EnvironmentSource = process.env): FunctionEnvironment<K> {
+  const problems: string[] = [];
+  const local = source[SETTINGS.stage.name] === 'local';
+  const values: Record<string, string | number | boolean | undefined> = {};
+  for (const [key, setting] of settingsOf(kind)) {
+    const raw = source[setting.name];
+    const present = raw !== undefined && raw !== '';
+    if (present && setting.localOnly && !local) problems.push(`${setting.name} is only allowed when STAGE=local`);
+    values[key] = readSetting(setting, present ? raw : undefined, problems);
+  }
+  if (problems.length > 0) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
+  return values as FunctionEnvironment<K>;
+}
+
+function readSetting(setting: Setting, raw: string | undefined, problems: string[]): string | number | boolean | undefined {
+  if (setting.type === 'flag') {
+    if (raw !== undefined && raw !== 'true') problems.push(`${setting.name} must be "true" or absent`);
+    return raw === 'true';
+  }
+  if (raw === undefined) {
+    if (setting.required) problems.push(`${setting.name} is required`);
+    return setting.default;
+  }
+  if (setting.type === 'text') return raw;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || value < setting.min || value > setting.max) {
+    problems.push(`${setting.name} must be an integer from ${setting.min} to ${setting.max}`);
+  }
+  return value;
+}
+
+/**
+ * The variables a function of `kind` gets, from typed values: what the stack, the construct and local mode write.
+ * Left-out settings are not written (the reader applies their defaults), except those a library reads itself.
+ * The result is checked as the function will check it, so a bad value fails the synth, not the cold start; a CDK
+ * token passes for any text setting.
+ */
+export function functionEnvironmentVariables<K extends FunctionKind>(kind: K, values: FunctionEnvironmentInput<K>): Record<string, string> {
+  const given = values as Readonly<Record<string, string | number | boolean | undefined>>;
+  const variables: Record<string, string> = {};
+  for (const [key, setting] of settingsOf(kind)) {
+    const value = given[key] ?? (setting.writeDefault && setting.type === 'text' ? setting.default : undefined);
+    if (value === undefined || value === false) continue;
+    variables[setting.name] = String(value);
+  }
+  readFunctionEnvironment(kind, variables);
+  return variables;
+}

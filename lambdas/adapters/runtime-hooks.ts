@@ -1,0 +1,9 @@
+import type { ErrorCode } from '../core/errors';
+
+/** Local-only hooks, accepted by every `*Dependencies(env, hooks?)` builder. Never set in AWS. */
+export interface RuntimeHooks {
+  /** Epoch ms clock for every cache and check (JWKS cooldown, brand cache, token lifetime, validUntil, audit times). @default Date.now */
+  readonly now?: () => number;
+  /** Local mode only: told the stable error code of each refusal, with the event that was refused. Never set in AWS. */
+  readonly onRefusal?: (event: unknown, code: ErrorCode) => void;
+}

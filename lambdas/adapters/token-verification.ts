@@ -1,0 +1,23 @@
+import { JwksCache } from '../core/jwks-cache';
+import { createTokenVerifier, type TokenVerifier } from '../core/verify-token';
+import type { JsonFetcher } from './bounded-fetch';
+
+export interface BrandTokenVerifierOptions {
+  /** Fetches each brand's JWKS (the bounded fetcher: public https hosts only, size and time capped). */
+  readonly fetcher: JsonFetcher;
+  /** Least time between two fetches of one JWKS URI. @default the JwksCache default (30 s) */
+  readonly cooldownMs?: number;
+  /** Epoch milliseconds, for key ages, cooldowns and token lifetimes. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * A token verifier whose keys come from each brand's `jwksUri` through a JWKS cache: the wiring the authorizer
+ * and the onboarding check share, so a sample token is checked exactly as live traffic is. Build it once per
+ * container: the cache is what makes a warm verification do no I/O.
+ */
+export function createBrandTokenVerifier(options: BrandTokenVerifierOptions): TokenVerifier {
+  const { fetcher, cooldownMs, now } = options;
+  const keys = new JwksCache({ fetchJwks: async (uri) => (await fetcher.getJson(uri)).body, cooldownMs, now });
+  return createTokenVerifier({ resolveKey: (uri, kid, alg) => keys.getKey(uri, kid, alg), now });
+}

@@ -1,0 +1,209 @@
+import { PRESETS } from '../../lambdas/core/provider-presets';
+import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client';
+import { brandToPut, type BrandSource } from './brand-to-put';
+import { CliError, EXIT, UsageError } from './cli-error';
+import type { OptionName, OptionValues } from './options';
+import { brandList, checkSteps, diffLines, disableResult, presetList, putResult } from './render';
+
+/**
+ * The CLI's commands, declared once: this table drives dispatch, usage lines and every help text.
+ */
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where relative paths start when INIT_CWD is not set. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+export interface CommandContext {
+  /** The command's arguments by name. */
+  readonly args: Readonly<Record<string, string | undefined>>;
+  readonly options: OptionValues;
+  readonly io: CliIo;
+  /** Prints the text, or `data` as JSON with `--json`. */
+  print(human: string, data: unknown): void;
+}
+
+export interface Argument {
+  readonly name: string;
+  readonly help: string;
+  readonly required: boolean;
+}
+
+export interface Command {
+  /** The words that name it: `brands put`. */
+  readonly name: string;
+  /** One line, in the program's command list. */
+  readonly summary: string;
+  /** What the command's own help says beyond the summary. */
+  readonly details?: string;
+  readonly args: readonly Argument[];
+  /** Usage lines after the name when the arguments alone do not say it (a command with two forms). */
+  readonly forms?: readonly string[];
+  /** The options it takes besides --json and --help. */
+  readonly options: readonly OptionName[];
+  /** It calls the admin API, so it takes --endpoint, --admin-key and --region. */
+  readonly admin: boolean;
+  readonly examples: readonly string[];
+  run(context: CommandContext): Promise<number>;
+}
+
+const BRAND_ID: Argument = { name: 'brandId', help: 'the brand, as in X-Brand-Id', required: true };
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'presets',
+    summary: 'list the provider presets and the inputs each needs',
+    args: [{ name: 'provider', help: `one of ${Object.keys(PRESETS).join(', ')} (default: all)`, required: false }],
+    options: [],
+    admin: false,
+    examples: ['ciam-gateway presets cognito'],
+    run: async ({ args, print }) => {
+      const presets = Object.values(PRESETS).filter((p) => args.provider === undefined || p.provider === args.provider);
+      if (presets.length === 0) throw new UsageError(`unknown provider ${args.provider}: one of ${Object.keys(PRESETS).join(', ')}`);
+      print(presetList(presets), presets.map(({ provider, inputs, notes }) => ({ provider, inputs, notes })));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'brands list',
+    summary: 'list every brand: id, status, provider, version, display name',
+    args: [],
+    options: [],
+    admin: true,
+    examples: ['ciam-gateway brands list --endpoint http://127.0.0.1:3000 --admin-key local-admin-key'],
+    run: async (context) => {
+      const { body } = await requestAdmin(targetOf(context), 'GET', '/v1/admin/brands');
+      context.print(brandList(body), body);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'brands get',
+    summary: 'print a brand\'s config and the version you read',
+    details: 'With --json, the output is a file `brands put --file` and `brands diff --file` take back.',
+    args: [BRAND_ID],
+    options: [],
+    admin: true,
+    examples: ['ciam-gateway brands get acme --json > acme.json'],
+    run: async (context) => {
+      const brandId = context.args.brandId ?? '';
+      const { body } = await requestAdmin(targetOf(context), 'GET', brandPath(brandId), { about: { brandId } });
+      context.print(JSON.stringify(body, null, 2), body);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'brands put',
+    summary: 'create a brand, or replace the version you read',
+    details:
+      'Replacing needs the version you read: the file\'s "version" (as `brands get --json` writes it), or --if-match.\n' +
+      'The server fills issuer, jwksUri and userinfoEndpoint from OIDC discovery where the config leaves them out,\n' +
+      'checks the whole config, and refuses it with every problem listed.',
+    args: [{ ...BRAND_ID, help: 'the brand; with --file, the file\'s brandId', required: false }],
+    forms: ['--file <brand.json> [options]', '<brandId> --preset <provider> --input <key=value>... [options]'],
+    options: ['file', 'if-match', 'preset', 'input', 'display-name', 'application-id', 'flush-authorizer-cache'],
+    admin: true,
+    examples: [
+      'ciam-gateway brands get acme --json > acme.json    # edit acme.json, then',
+      'ciam-gateway brands put --file acme.json',
+      'ciam-gateway brands put shop --preset cognito --input region=eu-west-1 --input userPoolId=eu-west-1_AbC123xyz --input appClientId=1example --display-name Shop',
+    ],
+    run: async (context) => {
+      const { brandId, config, version: sentVersion, versionFrom } = await brandToPut({
+        ...brandSource(context),
+        ifMatch: optionString(context, 'if-match'),
+        preset: {
+          name: optionString(context, 'preset'), inputs: optionList(context, 'input'),
+          displayName: optionString(context, 'display-name'), applicationId: optionString(context, 'application-id'),
+        },
+      });
+      const { status, body } = await requestAdmin(targetOf(context), 'PUT', brandPath(brandId, flushQuery(context)), {
+        body: config,
+        ...(sentVersion === undefined ? {} : { headers: { 'if-match': `"${sentVersion}"` } }),
+        about: { brandId, ...(sentVersion === undefined ? {} : { sentVersion }), versionFrom },
+      });
+      context.print(putResult(brandId, status === 201, body), body);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'brands diff',
+    summary: 'show every field a put of the file would change (status included), writing nothing',
+    details: 'The server completes and checks the config exactly as a put would (a dry run), then compares it with the stored one.',
+    args: [{ ...BRAND_ID, help: 'the brand (default: the file\'s brandId)', required: false }],
+    forms: ['[brandId] --file <brand.json> [options]'],
+    options: ['file'],
+    admin: true,
+    examples: ['ciam-gateway brands diff acme --file acme.json'],
+    run: async (context) => {
+      const { brandId, config } = await brandToPut(brandSource(context));
+      const { body } = await requestAdmin(targetOf(context), 'PUT', brandPath(brandId, '?dryRun=true'), { body: config, about: { brandId } });
+      // A gateway older than the dry run would have taken it for a real put.
+      if (body.dryRun !== true) throw new CliError('unavailable', `the gateway does not know dry runs (it is older than this CLI) and may have applied the file: run brands get ${brandId}`);
+      context.print(diffLines(body), body);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'brands disable',
+    summary: 'disable a brand: it is kept, and its tokens are refused',
+    args: [BRAND_ID],
+    options: ['flush-authorizer-cache'],
+    admin: true,
+    examples: ['ciam-gateway brands disable acme --flush-authorizer-cache'],
+    run: async (context) => {
+      const brandId = context.args.brandId ?? '';
+      const { body } = await requestAdmin(targetOf(context), 'DELETE', brandPath(brandId, flushQuery(context)), { about: { brandId } });
+      context.print(disableResult(brandId, body), body);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'brands check',
+    summary: 'check a brand\'s discovery, JWKS, userinfo and, if given, a sample token',
+    details: 'Exits 1 when a step fails.',
+    args: [BRAND_ID],
+    options: ['sample-token'],
+    admin: true,
+    examples: ['ciam-gateway brands check acme --sample-token "$(npm run -s token)"'],
+    run: async (context) => {
+      const brandId = context.args.brandId ?? '';
+      const token = optionString(context, 'sample-token');
+      const { body } = await requestAdmin(targetOf(context), 'POST', brandPath(brandId, '/check'), { body: token === undefined ? {} : { sampleToken: token }, about: { brandId } });
+      context.print(checkSteps(body), body);
+      return body.ok === true ? EXIT.ok : EXIT.refused;
+    },
+  },
+];
+
+/** Where the admin API is and how to authenticate: options first, then the environment. */
+function targetOf({ options, io }: CommandContext): AdminTarget {
+  const endpoint = optionString({ options }, 'endpoint') ?? io.env.CIAM_GATEWAY_ENDPOINT;
+  if (!endpoint) throw new UsageError('no endpoint: pass --endpoint or set CIAM_GATEWAY_ENDPOINT');
+  const adminKey = optionString({ options }, 'admin-key') ?? io.env.LOCAL_ADMIN_KEY;
+  const region = optionString({ options }, 'region') ?? executeApiRegion(endpoint) ?? io.env.AWS_REGION;
+  return { endpoint, ...(adminKey ? { adminKey } : {}), ...(region ? { region } : {}) };
+}
+
+/** What every put source has: the brandId argument, --file, and the directory the person ran the command in. */
+function brandSource({ args, options, io }: CommandContext): BrandSource {
+  // `npm run` moves to the package root, and says where it was called from in INIT_CWD.
+  return { brandId: args.brandId, file: optionString({ options }, 'file'), baseDir: io.env.INIT_CWD ?? io.cwd ?? process.cwd() };
+}
+
+function optionString({ options }: Pick<CommandContext, 'options'>, name: OptionName): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function optionList({ options }: Pick<CommandContext, 'options'>, name: OptionName): readonly string[] {
+  const value = options[name];
+  return Array.isArray(value) ? value : [];
+}
+
+const flushQuery = (context: CommandContext) => (context.options['flush-authorizer-cache'] === true ? '?flushAuthorizerCache=true' : '');
+
+const brandPath = (brandId: string, suffix = '') => `/v1/admin/brands/${encodeURIComponent(brandId)}${suffix}`;

@@ -1,0 +1,46 @@
+import type { ProviderPreset } from '../../lambdas/core/provider-presets';
+import { oneLine } from './explain-failure';
+
+/** The text the commands print on success (`--json` prints the answer itself instead). */
+
+type Body = Readonly<Record<string, unknown>>;
+
+const records = (value: unknown): Body[] => (Array.isArray(value) ? value.filter((item): item is Body => typeof item === 'object' && item !== null) : []);
+
+/** A brand config value as JSON, or `(none)` where the field is absent (the dry run says `null`: no config field holds null). */
+const shown = (value: unknown): string => (value === undefined || value === null ? '(none)' : JSON.stringify(value));
+
+/** One brand per line: id, status, provider, version, display name, tab-separated for `cut` and `awk`. */
+export function brandList(body: Body): string {
+  const brands = records(body.brands);
+  if (brands.length === 0) return 'no brands';
+  return brands.map((b) => [b.brandId, b.status, b.provider, `v${String(b.version)}`, b.displayName].map((v) => oneLine(String(v))).join('\t')).join('\n');
+}
+
+export function putResult(brandId: string, created: boolean, body: Body): string {
+  const changed = Array.isArray(body.changedFields) ? body.changedFields.map(String).join(', ') : '';
+  return `${created ? 'created' : 'replaced'} ${brandId} at version ${String(body.version)}; changed: ${changed || 'nothing'}`;
+}
+
+export function disableResult(brandId: string, body: Body): string {
+  return `disabled ${brandId} (version ${String(body.version)}); its tokens are refused once caches refresh`;
+}
+
+/** `ok   discovery: …` or `FAIL jwks: …`, one line per step of the onboarding check. */
+export function checkSteps(body: Body): string {
+  return records(body.steps).map((s) => `${s.ok === true ? 'ok  ' : 'FAIL'} ${oneLine(String(s.step))}: ${oneLine(String(s.detail))}`).join('\n');
+}
+
+/** The dry run's changes, `field: <before> -> <after>` per field, or `no differences`. */
+export function diffLines(body: Body): string {
+  const changes = typeof body.changes === 'object' && body.changes !== null ? Object.entries(body.changes as Record<string, Body>) : [];
+  if (changes.length === 0) return 'no differences';
+  return changes.map(([field, change]) => `${oneLine(field)}: ${shown(change?.before)} -> ${shown(change?.after)}`).join('\n');
+}
+
+/** Each preset: its provider, what to know about the vendor, and the `--input`s it takes. */
+export function presetList(presets: readonly ProviderPreset[]): string {
+  return presets
+    .map((p) => `${p.provider}\n  ${p.notes}\n${p.inputs.map((i) => `  --input ${i.name}=…${i.required ? '' : ' (optional)'}  ${i.help}`).join('\n')}`)
+    .join('\n\n');
+}

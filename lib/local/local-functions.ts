@@ -1,0 +1,90 @@
+import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
+import { authorizerDependencies } from '../../lambdas/adapters/authorizer-runtime';
+import { customerRouteDependencies } from '../../lambdas/adapters/customer-runtime';
+import {
+  functionEnvironmentVariables,
+  readFunctionEnvironment,
+  type EnvironmentSource,
+  type FunctionEnvironmentInput,
+  type FunctionKind,
+} from '../../lambdas/adapters/function-environment';
+import type { Observability } from '../../lambdas/adapters/observability';
+import type { RuntimeHooks } from '../../lambdas/adapters/runtime-hooks';
+import type { ErrorCode } from '../../lambdas/core/errors';
+import type { RouteHandlerName } from '../../lambdas/core/routes';
+import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
+import { createAuthorizerHandler } from '../../lambdas/handlers/authorizer';
+import { createChangeIdentifierHandler } from '../../lambdas/handlers/change-identifier';
+import { createHealthHandler } from '../../lambdas/handlers/health';
+import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
+import { createMeHandler } from '../../lambdas/handlers/me';
+import { createRegisterCustomerHandler } from '../../lambdas/handlers/register-customer';
+import { createWhoamiHandler } from '../../lambdas/handlers/whoami';
+import type { GatewayFunctions, ProxyHandler } from './local-gateway';
+
+/** Every setting any function of local mode gets; the contract writes each kind's share of it. */
+export type LocalFunctionValues = FunctionEnvironmentInput<'authorizer'> &
+  FunctionEnvironmentInput<'customer'> &
+  FunctionEnvironmentInput<'admin'> &
+  FunctionEnvironmentInput<'basic'>;
+
+const KINDS: readonly FunctionKind[] = ['authorizer', 'basic', 'customer', 'admin'];
+
+/**
+ * The one environment of local mode's functions: the variables the stack would give each kind, written by the
+ * environment contract from one set of values. Each handler then reads its kind's share, as in Lambda.
+ */
+export function localFunctionVariables(values: LocalFunctionValues): EnvironmentSource {
+  return Object.assign({}, ...KINDS.map((kind) => functionEnvironmentVariables(kind, values))) as EnvironmentSource;
+}
+
+export interface LocalFunctionHooks {
+  /** Epoch ms, for every handler's caches and checks. */
+  readonly now: () => number;
+  /** One line per refusal a function records, in place of Powertools logs and EMF metrics. */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Every function of the route table, built through its factory and runtime from `variables`, as the deployed
+ * `handler`s are, plus the local-only channel that tells the emulator why the authorizer refused an event.
+ */
+export function localFunctions(variables: EnvironmentSource, { now, log }: LocalFunctionHooks): GatewayFunctions {
+  const refusals = new WeakMap<object, ErrorCode>();
+  const hooks: RuntimeHooks = {
+    now,
+    onRefusal: (event, code) => {
+      if (typeof event === 'object' && event !== null) refusals.set(event, code);
+    },
+  };
+  const observability = localObservability(log);
+  const customer = { ...customerRouteDependencies(readFunctionEnvironment('customer', variables), hooks), observability };
+  const handlers: Readonly<Record<RouteHandlerName, ProxyHandler>> = {
+    health: createHealthHandler(),
+    whoami: createWhoamiHandler({ now, observability }),
+    me: createMeHandler(customer),
+    'link-customer': createLinkCustomerHandler(customer),
+    'register-customer': createRegisterCustomerHandler(customer),
+    'change-identifier': createChangeIdentifierHandler(customer),
+    'admin-brands': createAdminBrandsHandler({ ...adminDependencies(readFunctionEnvironment('admin', variables), hooks), observability }),
+  };
+  return {
+    authorizer: createAuthorizerHandler({ ...authorizerDependencies(readFunctionEnvironment('authorizer', variables), hooks), observability }),
+    handlerFor: (name) => handlers[name],
+    refusalCodeOf: (event) => refusals.get(event),
+  };
+}
+
+/** What a developer needs from the functions' reports: the refusal's code and our own reason, never a header. */
+function localObservability(log: (line: string) => void): Observability {
+  const fieldsOf = (fields: Readonly<Record<string, unknown>>) =>
+    Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => ` ${name}=${Array.isArray(value) ? value.join(',') : String(value)}`)
+      .join('');
+  return {
+    recordRefusal: (error, fields) => log(`refused ${error.code}: ${error.message}${fieldsOf(fields)}`),
+    recordMissingScopes: (fields) => log(`refused INSUFFICIENT_SCOPE: brand scopes missing${fieldsOf(fields)}`),
+    recordAuthorized: () => undefined,
+  };
+}

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { functionEnvironmentVariables } from '../../lambdas/adapters/function-environment';
+import { ConfigValidationError } from '../../lambdas/core/errors';
+import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS } from '../ciam-authorizer-defaults';
+
+/**
+ * Local mode's settings, declared once: its own variables, and the functions' variables it takes from its own
+ * environment and passes on (their names, defaults and bounds are the environment contract's, in
+ * lambdas/adapters/function-environment.ts).
+ */
+export interface LocalSettings {
+  /** PORT: the gateway. 0 picks a free port. */
+  readonly port: number;
+  /** CIAM_PORT: the demo CIAM. 0 picks a free port. */
+  readonly ciamPort: number;
+  /** LOCAL_ADMIN_KEY: the `x-admin-key` the admin routes require, IAM's stand-in. */
+  readonly adminKey: string;
+  /** LOCAL_BRANDS_FILE: a JSON array of brand configs seeded beside `demo`, relative to where npm was run. */
+  readonly brandsFile?: string;
+  /** AUTHORIZER_RESULTS_CACHE_TTL_SECONDS: the emulator's authorizer results cache, as the stack's. */
+  readonly resultsCacheTtlSeconds: number;
+  /** BRAND_CACHE_TTL_SECONDS and JWKS_COOLDOWN_SECONDS, passed on to the functions. */
+  readonly functionSettings: LocalFunctionSettings;
+}
+
+/** The functions' settings a developer may change in local mode; the contract's defaults apply to the rest. */
+export interface LocalFunctionSettings {
+  readonly brandCacheTtlSeconds?: number;
+  readonly jwksCooldownSeconds?: number;
+}
+
+export const LOCAL_DEFAULTS = { port: 3000, ciamPort: 3001, adminKey: 'local-admin-key' } as const;
+
+/** Reads local mode's settings, naming every bad variable at once in one ConfigValidationError. */
+export function readLocalSettings(env: Readonly<Record<string, string | undefined>>): LocalSettings {
+  const problems: string[] = [];
+  const value = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) problems.push(`${name} must be an integer from ${min} to ${max}`);
+    return Number(raw);
+  };
+  const passedOn = (name: string) => (value(name) === undefined ? undefined : Number(value(name)));
+
+  const { min, max } = CIAM_AUTHORIZER_LIMITS.resultsCacheTtlSeconds;
+  const brandsFile = value('LOCAL_BRANDS_FILE');
+  const functionSettings: LocalFunctionSettings = {
+    brandCacheTtlSeconds: passedOn('BRAND_CACHE_TTL_SECONDS'),
+    jwksCooldownSeconds: passedOn('JWKS_COOLDOWN_SECONDS'),
+  };
+  const settings: LocalSettings = {
+    port: integer('PORT', LOCAL_DEFAULTS.port, 0, 65535),
+    ciamPort: integer('CIAM_PORT', LOCAL_DEFAULTS.ciamPort, 0, 65535),
+    adminKey: value('LOCAL_ADMIN_KEY') ?? LOCAL_DEFAULTS.adminKey,
+    // npm runs scripts in the package root; INIT_CWD is where the developer ran npm.
+    ...(brandsFile === undefined ? {} : { brandsFile: resolve(env.INIT_CWD ?? '.', brandsFile) }),
+    resultsCacheTtlSeconds: integer('AUTHORIZER_RESULTS_CACHE_TTL_SECONDS', CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(), min, max),
+    functionSettings,
+  };
+  problems.push(...functionSettingProblems(functionSettings));
+  if (problems.length > 0) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
+  return settings;
+}
+
+/** The functions' settings, checked by the contract itself (their bounds live there) before anything starts. */
+function functionSettingProblems(settings: LocalFunctionSettings): readonly string[] {
+  try {
+    functionEnvironmentVariables('authorizer', { stage: 'local', brandTableName: 'checked-only', ...settings });
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigValidationError) return err.problems;
+    throw err;
+  }
+}

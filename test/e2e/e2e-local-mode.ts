@@ -1,0 +1,27 @@
+import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lib/local/local-mode';
+import { readLocalSettings } from '../../lib/local/local-settings';
+
+/**
+ * Local mode for one e2e file: free ports (so it runs beside `npm start` and other files), its own DynamoDB Local,
+ * local mode's default settings otherwise, and a clock the test moves instead of waiting.
+ */
+export interface E2eLocalMode {
+  readonly local: LocalMode;
+  /** Moves the clock of the emulator and every function forward. */
+  advance(seconds: number): void;
+}
+
+export async function startE2eLocalMode(overrides: Partial<LocalModeOptions> = {}): Promise<E2eLocalMode> {
+  let offsetMs = 0;
+  const local = await startLocalMode({
+    ...readLocalSettings({ PORT: '0', CIAM_PORT: '0' }),
+    now: () => Date.now() + offsetMs,
+    ...overrides,
+  });
+  return {
+    local,
+    advance: (seconds) => {
+      offsetMs += seconds * 1000;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The admin and customer handlers as Lambda builds them (factory over the runtime wiring, from an environment read
+ * through the contract), against DynamoDB Local and a userinfo endpoint on 127.0.0.1, on a clock the test sets:
+ * the injected clock must reach the admin store's timestamps and the customer flows' times and validUntil check.
+ */
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
+import { customerRouteDependencies } from '../../lambdas/adapters/customer-runtime';
+import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
+import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
+import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { TestHttpServer } from '../support/jwks-server';
+import { bodyOf, proxyEvent, unverifiedToken } from '../unit/handlers/handler-fakes';
+
+const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
+let clockMs = NOW_MS;
+const now = () => clockMs;
+const tables = { brands: `brands-${randomUUID()}`, customers: `customers-${randomUUID()}`, audit: `audit-${randomUUID()}` };
+let server: TestHttpServer;
+let client: DynamoDBClient;
+let variables: Record<string, string>;
+
+beforeAll(async () => {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
+  client = new DynamoDBClient({ endpoint });
+  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit]] as const) {
+    await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
+  }
+  server = await TestHttpServer.start();
+  variables = {
+    STAGE: 'local', ALLOW_LOOPBACK_HTTP: 'true', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands,
+    CUSTOMERS_TABLE_NAME: tables.customers, AUDIT_TABLE_NAME: tables.audit, AUDIT_RETENTION_DAYS: '30',
+  };
+});
+
+afterAll(async () => {
+  await server?.stop();
+  client?.destroy();
+});
+
+const admin = () => createAdminBrandsHandler(adminDependencies(readFunctionEnvironment('admin', variables), { now }));
+const brandBody = (displayName: string) => ({
+  displayName, provider: 'generic-oidc', issuer: server.url('/rt'), jwksUri: server.url('/rt/jwks'), userinfoEndpoint: server.url('/rt/userinfo'),
+  applicationId: 'app', clientId: 'client', audiences: ['loyalty-api'],
+});
+const put = (body: unknown, extra: { ifMatch?: string; dryRun?: boolean } = {}) =>
+  proxyEvent({
+    method: 'PUT', resource: '/v1/admin/brands/{brandId}', pathParameters: { brandId: 'rt' }, body, userArn: 'arn:aws:iam::123456789012:user/op',
+    headers: extra.ifMatch ? { 'If-Match': extra.ifMatch } : {}, ...(extra.dryRun ? { query: { dryRun: 'true' } } : {}),
+  });
+
+it('stamps admin changes with the injected clock, and answers 428, 412 and dry runs from the real store', async () => {
+  const handle = admin();
+  const created = await handle(put(brandBody('Runtime')));
+  expect(created.statusCode).toBe(201);
+  expect(bodyOf(created)).toMatchObject({ version: 1, updatedAt: new Date(NOW_MS).toISOString() });
+
+  const required = await handle(put(brandBody('Renamed')));
+  expect([required.statusCode, bodyOf(required).code, bodyOf(required).currentVersion, required.headers?.etag]).toEqual([428, 'VERSION_REQUIRED', 1, '"1"']);
+
+  const dryRun = await handle(put(brandBody('Renamed'), { dryRun: true }));
+  expect(bodyOf(dryRun)).toEqual({ dryRun: true, brandId: 'rt', currentVersion: 1, changes: { displayName: { before: 'Runtime', after: 'Renamed' } } });
+
+  clockMs += 60_000;
+  const replaced = await handle(put(brandBody('Renamed'), { ifMatch: '"1"' }));
+  expect(bodyOf(replaced)).toMatchObject({ version: 2, displayName: 'Renamed', updatedAt: new Date(NOW_MS + 60_000).toISOString() });
+
+  const stale = await handle(put(brandBody('Again'), { ifMatch: '"1"' }));
+  expect([stale.statusCode, bodyOf(stale).code, bodyOf(stale).currentVersion]).toEqual([412, 'VERSION_MISMATCH', 2]);
+});
+
+it('links a customer on the injected clock, and refuses the decision once that clock passes validUntil', async () => {
+  server.on('/rt/userinfo', { kind: 'json', body: { sub: 'dana', given_name: 'Dana', email: 'dana@example.com', email_verified: true } });
+  const link = createLinkCustomerHandler(customerRouteDependencies(readFunctionEnvironment('customer', variables), { now }));
+  const validUntil = Math.floor(clockMs / 1000) + 300;
+  const event = proxyEvent({
+    method: 'POST', resource: '/v1/customers/link',
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'dana', iss: server.url('/rt') })}`, 'X-Brand-Id': 'rt' },
+    authorizer: { brandId: 'rt', sub: 'dana', principalType: 'customer', validUntil: String(validUntil) },
+  });
+  const linked = await link(event);
+  expect(linked.statusCode).toBe(200);
+  expect(bodyOf(linked)).toMatchObject({ created: true, linkedBy: 'new' });
+
+  clockMs = validUntil * 1000;
+  const expired = await link(event);
+  expect([expired.statusCode, bodyOf(expired).code]).toEqual([401, 'TOKEN_EXPIRED']);
+});

@@ -1,0 +1,129 @@
+import { functionEnvironmentVariables, readFunctionEnvironment, type EnvironmentSource, type FunctionKind } from '../../lambdas/adapters/function-environment';
+import { ConfigValidationError } from '../../lambdas/core/errors';
+
+const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' };
+const CUSTOMER = { ...AUTHORIZER, CUSTOMERS_TABLE_NAME: 'customers', AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
+const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
+
+function problemsOf(kind: FunctionKind, source: EnvironmentSource): readonly string[] {
+  try {
+    readFunctionEnvironment(kind, source);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigValidationError);
+    expect(err).toMatchObject({ code: 'ENVIRONMENT_INVALID' });
+    return (err as ConfigValidationError).problems;
+  }
+  throw new Error(`readFunctionEnvironment(${kind}) accepted the environment`);
+}
+
+describe('readFunctionEnvironment', () => {
+  it('gives the authorizer its settings, with the defaults', () => {
+    expect(readFunctionEnvironment('authorizer', AUTHORIZER)).toEqual({
+      stage: 'prod', brandTableName: 'brands', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, allowLoopbackHttp: false,
+      dynamodbEndpoint: undefined, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
+    });
+  });
+
+  it('reads every setting of each kind, and only those', () => {
+    const everything = {
+      ...CUSTOMER, STAGE: 'local', BRAND_CACHE_TTL_SECONDS: '0', JWKS_COOLDOWN_SECONDS: '600', ALLOW_LOOPBACK_HTTP: 'true',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', REST_API_ID: 'api', LOCAL_GATEWAY_URL: 'http://127.0.0.1:3000',
+      POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns', POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    };
+    const powertools = { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' };
+    const local = { allowLoopbackHttp: true, dynamodbEndpoint: 'http://127.0.0.1:8000' };
+    expect(readFunctionEnvironment('basic', everything)).toEqual({ stage: 'local', ...powertools });
+    expect(readFunctionEnvironment('authorizer', everything)).toEqual({
+      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, ...local, ...powertools,
+    });
+    expect(readFunctionEnvironment('customer', everything)).toEqual({
+      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, customersTableName: 'customers', auditTableName: 'audit',
+      auditRetentionDays: 30, ...local, ...powertools,
+    });
+    expect(readFunctionEnvironment('admin', everything)).toEqual({
+      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, auditTableName: 'audit', auditRetentionDays: 30,
+      restApiId: 'api', localGatewayUrl: 'http://127.0.0.1:3000', ...local, ...powertools,
+    });
+  });
+
+  it('names every missing variable of the kind at once, an empty value counting as missing', () => {
+    expect(problemsOf('basic', {})).toEqual(['STAGE is required']);
+    expect(problemsOf('authorizer', { STAGE: '', BRAND_TABLE_NAME: '' })).toEqual(['STAGE is required', 'BRAND_TABLE_NAME is required']);
+    expect(problemsOf('customer', { STAGE: 'prod' })).toEqual([
+      'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required',
+    ]);
+    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b' })).toEqual(['AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required']);
+  });
+
+  it('allows loopback http, a DynamoDB endpoint and the local gateway only when STAGE=local', () => {
+    const local = { ALLOW_LOOPBACK_HTTP: 'true', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', LOCAL_GATEWAY_URL: 'http://127.0.0.1:3000' };
+    expect(problemsOf('admin', { ...ADMIN, ...local })).toEqual([
+      'LOCAL_GATEWAY_URL is only allowed when STAGE=local',
+      'ALLOW_LOOPBACK_HTTP is only allowed when STAGE=local',
+      'DYNAMODB_ENDPOINT is only allowed when STAGE=local',
+    ]);
+    expect(problemsOf('authorizer', { ...AUTHORIZER, STAGE: 'Local', ALLOW_LOOPBACK_HTTP: 'true' })).toEqual(['ALLOW_LOOPBACK_HTTP is only allowed when STAGE=local']);
+    expect(readFunctionEnvironment('admin', { ...ADMIN, ...local, STAGE: 'local' })).toMatchObject({ allowLoopbackHttp: true, localGatewayUrl: 'http://127.0.0.1:3000' });
+  });
+
+  it('takes ALLOW_LOOPBACK_HTTP as "true" or absent, nothing else', () => {
+    expect(problemsOf('authorizer', { ...AUTHORIZER, STAGE: 'local', ALLOW_LOOPBACK_HTTP: '1' })).toEqual(['ALLOW_LOOPBACK_HTTP must be "true" or absent']);
+    expect(problemsOf('authorizer', { ...AUTHORIZER, STAGE: 'local', ALLOW_LOOPBACK_HTTP: 'false' })).toEqual(['ALLOW_LOOPBACK_HTTP must be "true" or absent']);
+  });
+
+  it.each([
+    ['BRAND_CACHE_TTL_SECONDS', 'abc', 'BRAND_CACHE_TTL_SECONDS must be an integer from 0 to 3600'],
+    ['BRAND_CACHE_TTL_SECONDS', '1.5', 'BRAND_CACHE_TTL_SECONDS must be an integer from 0 to 3600'],
+    ['BRAND_CACHE_TTL_SECONDS', '-1', 'BRAND_CACHE_TTL_SECONDS must be an integer from 0 to 3600'],
+    ['BRAND_CACHE_TTL_SECONDS', '3601', 'BRAND_CACHE_TTL_SECONDS must be an integer from 0 to 3600'],
+    ['BRAND_CACHE_TTL_SECONDS', '1e2', 'BRAND_CACHE_TTL_SECONDS must be an integer from 0 to 3600'],
+    ['JWKS_COOLDOWN_SECONDS', '0', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600'],
+    ['JWKS_COOLDOWN_SECONDS', '601', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600'],
+    ['JWKS_COOLDOWN_SECONDS', '30s', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600'],
+  ])('refuses %s=%p', (name, value, problem) => {
+    expect(problemsOf('authorizer', { ...AUTHORIZER, [name]: value })).toEqual([problem]);
+  });
+
+  it('checks the audit retention of the audited kinds', () => {
+    expect(problemsOf('customer', { ...CUSTOMER, AUDIT_RETENTION_DAYS: '0' })).toEqual(['AUDIT_RETENTION_DAYS must be an integer from 1 to 3650']);
+    expect(problemsOf('admin', { ...ADMIN, AUDIT_RETENTION_DAYS: '3651' })).toEqual(['AUDIT_RETENTION_DAYS must be an integer from 1 to 3650']);
+  });
+
+  it('reports bad values together with missing variables', () => {
+    expect(problemsOf('authorizer', { JWKS_COOLDOWN_SECONDS: 'x' })).toEqual([
+      'STAGE is required', 'BRAND_TABLE_NAME is required', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600',
+    ]);
+  });
+
+  it('ignores the variables of other kinds: one environment can serve every function in local mode', () => {
+    expect(readFunctionEnvironment('basic', { STAGE: 'prod', JWKS_COOLDOWN_SECONDS: 'not checked here' })).toMatchObject({ stage: 'prod' });
+  });
+});
+
+describe('functionEnvironmentVariables', () => {
+  it('writes the given settings under their variable names, and the Powertools defaults', () => {
+    expect(functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: '${Token[TOKEN.1]}', brandCacheTtlSeconds: 60, serviceName: 'ciam-authorizer' })).toEqual({
+      STAGE: 'prod', BRAND_TABLE_NAME: '${Token[TOKEN.1]}', BRAND_CACHE_TTL_SECONDS: '60', POWERTOOLS_SERVICE_NAME: 'ciam-authorizer',
+      POWERTOOLS_METRICS_NAMESPACE: 'CiamGateway', POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('writes a flag only when it is set', () => {
+    const local = { stage: 'local', brandTableName: 'b' };
+    expect(functionEnvironmentVariables('authorizer', { ...local, allowLoopbackHttp: false })).not.toHaveProperty('ALLOW_LOOPBACK_HTTP');
+    expect(functionEnvironmentVariables('authorizer', { ...local, allowLoopbackHttp: true })).toMatchObject({ ALLOW_LOOPBACK_HTTP: 'true' });
+  });
+
+  it('writes what the reader reads back', () => {
+    const values = { stage: 'local', brandTableName: 'b', customersTableName: 'c', auditTableName: 'a', auditRetentionDays: 30, allowLoopbackHttp: true, dynamodbEndpoint: 'http://127.0.0.1:1' };
+    expect(readFunctionEnvironment('customer', functionEnvironmentVariables('customer', values))).toEqual({
+      ...values, brandCacheTtlSeconds: 60, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
+    });
+  });
+
+  it('refuses values the function would refuse, naming each', () => {
+    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x' })).toThrow(
+      new ConfigValidationError('ENVIRONMENT_INVALID', ['AUDIT_RETENTION_DAYS must be an integer from 1 to 3650', 'LOCAL_GATEWAY_URL is only allowed when STAGE=local']),
+    );
+  });
+});

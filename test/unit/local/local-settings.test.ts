@@ -1,0 +1,47 @@
+import { ConfigValidationError } from '../../../lambdas/core/errors';
+import { readLocalSettings } from '../../../lib/local/local-settings';
+
+describe('readLocalSettings', () => {
+  it("gives local mode's defaults for an empty environment: the README's ports, the stack's results-cache TTL", () => {
+    expect(readLocalSettings({})).toEqual({
+      port: 3000,
+      ciamPort: 3001,
+      adminKey: 'local-admin-key',
+      resultsCacheTtlSeconds: 300,
+      functionSettings: { brandCacheTtlSeconds: undefined, jwksCooldownSeconds: undefined },
+    });
+    expect(readLocalSettings({ PORT: '', LOCAL_ADMIN_KEY: '' })).toMatchObject({ port: 3000, adminKey: 'local-admin-key' });
+  });
+
+  it('reads every variable, and passes the functions\' settings on', () => {
+    const settings = readLocalSettings({
+      PORT: '0', CIAM_PORT: '4001', LOCAL_ADMIN_KEY: 'sesame', LOCAL_BRANDS_FILE: '/srv/brands.json',
+      AUTHORIZER_RESULTS_CACHE_TTL_SECONDS: '0', BRAND_CACHE_TTL_SECONDS: '5', JWKS_COOLDOWN_SECONDS: '1',
+    });
+    expect(settings).toEqual({
+      port: 0, ciamPort: 4001, adminKey: 'sesame', brandsFile: '/srv/brands.json', resultsCacheTtlSeconds: 0,
+      functionSettings: { brandCacheTtlSeconds: 5, jwksCooldownSeconds: 1 },
+    });
+  });
+
+  it('resolves LOCAL_BRANDS_FILE from the directory npm was run in (INIT_CWD)', () => {
+    expect(readLocalSettings({ LOCAL_BRANDS_FILE: 'brands.json', INIT_CWD: '/home/dev/work' }).brandsFile).toBe('/home/dev/work/brands.json');
+  });
+
+  it('names every bad variable at once, the functions\' with the bounds of the environment contract', () => {
+    let error: unknown;
+    try {
+      readLocalSettings({ PORT: 'http', CIAM_PORT: '70000', AUTHORIZER_RESULTS_CACHE_TTL_SECONDS: '3601', BRAND_CACHE_TTL_SECONDS: '-1', JWKS_COOLDOWN_SECONDS: 'soon' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).problems).toEqual([
+      'PORT must be an integer from 0 to 65535',
+      'CIAM_PORT must be an integer from 0 to 65535',
+      'AUTHORIZER_RESULTS_CACHE_TTL_SECONDS must be an integer from 0 to 3600',
+      'BRAND_CACHE_TTL_SECONDS must be an integer from 0 to 3600',
+      'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600',
+    ]);
+  });
+});
