@@ -57,6 +57,7 @@ it('runs verbatim: 200 for a user, 401 tampered, 403 without the required scope,
   expect(noScope).toMatch(/^HTTP\/1\.1 403/);
   expect(JSON.parse(client ?? '')).toMatchObject({ brandId: 'demo', sub: 'demo-client', principalType: 'client' });
   expect(stdout).toContain('WWW-Authenticate: Bearer error="invalid_token"');
+  expect(stdout).toContain('x-ciam-debug: SIGNATURE_INVALID');
   expect(stdout).toContain('WWW-Authenticate: Bearer error="insufficient_scope"');
 }, 90_000);
 
@@ -95,4 +96,18 @@ it('onboards a brand verbatim with the CLI, then with curl', async () => {
   expect(replaced).toMatchObject({ brandId: 'acme', version: 2, changedFields: [] });
   expect(check).toMatchObject({ ok: true });
   expect(disabled).toMatchObject({ brandId: 'acme', status: 'disabled', version: 3 });
+}, 120_000);
+
+it('runs the edit loop verbatim: get, edit, diff, put with the version read, and a stale put refused', async () => {
+  // Its own brand id, so this test does not depend on the onboarding test's brand (or its absence).
+  const ownBrand = (block: string) => block.replaceAll('acme', 'acme-edit');
+  const onboard = ownBrand(readmeBlock('export CIAM_GATEWAY_ENDPOINT'));
+  const edit = ownBrand(readmeBlock('npm run -s cli -- brands get acme --json > acme.json'));
+  const [, stdout = ''] = (await run(onboard, 'echo ----- edit -----', edit)).split('----- edit -----\n');
+  expect(stdout.trim().split('\n')).toEqual([
+    'displayName: "Acme Loyalty" -> "Acme Rewards"',
+    'replaced acme-edit at version 2; changed: displayName',
+    'brand acme-edit changed since you read it (version 2 ≠ 1): run brands get acme-edit again',
+    'exit 1',
+  ]);
 }, 120_000);

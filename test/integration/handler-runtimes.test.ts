@@ -12,7 +12,7 @@ import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, toCreateTableInput } from '../../lib/table-definitions';
 import { TestHttpServer } from '../support/jwks-server';
-import { bodyOf, proxyEvent, unverifiedToken } from '../unit/handlers/handler-fakes';
+import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 let clockMs = NOW_MS;

@@ -83,35 +83,3 @@ describe('policyFor', () => {
     expect(() => policyFor(methodArn, ROUTES, () => true)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
-
-describe('policyAllows', () => {
-  const statement = (Effect: 'Allow' | 'Deny', ...Resource: string[]) => ({ Action: 'execute-api:Invoke' as const, Effect, Resource });
-  const policy = (...Statement: ReturnType<typeof statement>[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
-
-  it('allows what an Allow matches and nothing else', () => {
-    const p = policy(statement('Allow', `${PREFIX}/GET/v1/open`));
-    expect(policyAllows(p, arn('GET', '/v1/open'))).toBe(true);
-    expect(policyAllows(p, arn('GET', '/v1/open2'))).toBe(false);
-    expect(policyAllows(p, arn('POST', '/v1/open'))).toBe(false);
-    expect(policyAllows(p, 'arn:aws:execute-api:eu-west-1:123456789012:otherapi/prod/GET/v1/open')).toBe(false);
-  });
-
-  it('lets an explicit Deny win over any Allow', () => {
-    const p = policy(statement('Allow', `${PREFIX}/*`), statement('Deny', `${PREFIX}/GET/v1/items/*`));
-    expect(policyAllows(p, arn('GET', '/v1/open'))).toBe(true);
-    expect(policyAllows(p, arn('GET', '/v1/items/123'))).toBe(false);
-    expect(policyAllows(p, arn('GET', '/v1/items/123/history'))).toBe(false);
-  });
-
-  it('matches ? as exactly one character and treats other regex characters literally', () => {
-    const p = policy(statement('Allow', `${PREFIX}/GET/v1/item?`, `${PREFIX}/GET/v1/a.b`));
-    expect(policyAllows(p, arn('GET', '/v1/items'))).toBe(true);
-    expect(policyAllows(p, arn('GET', '/v1/item'))).toBe(false);
-    expect(policyAllows(p, arn('GET', '/v1/a.b'))).toBe(true);
-    expect(policyAllows(p, arn('GET', '/v1/aXb'))).toBe(false);
-  });
-
-  it('allows nothing under an empty statement list', () => {
-    expect(policyAllows(policy(), arn('GET', '/v1/open'))).toBe(false);
-  });
-});

@@ -5,7 +5,7 @@ import { diffBrandConfigs } from '../../../lambdas/core/brand-config-diff';
 import { AdminError } from '../../../lambdas/core/errors';
 import { createAdminBrandsHandler } from '../../../lambdas/handlers/admin-brands';
 import { fakeClock, minimalBrandInput, NOW } from '../fixtures';
-import { bodyOf, proxyEvent, recordingObservability } from './handler-fakes';
+import { bodyOf, proxyEvent, recordingObservability } from '../../support/handler-fakes';
 
 const OPERATOR = 'arn:aws:iam::123456789012:user/operator';
 

@@ -5,7 +5,7 @@ import { ConfigValidationError, TokenError, UpstreamError, type ErrorCode } from
 import { ROUTES } from '../../../lambdas/core/routes';
 import { policyFor } from '../../../lambdas/core/route-policy';
 import { createAuthorizerHandler, handler } from '../../../lambdas/handlers/authorizer';
-import { recordingObservability } from './handler-fakes';
+import { recordingObservability } from '../../support/handler-fakes';
 
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/GET/v1/whoami';
 

@@ -1,7 +1,7 @@
 import { createChangeIdentifierHandler } from '../../../lambdas/handlers/change-identifier';
 import { createLinkCustomerHandler } from '../../../lambdas/handlers/link-customer';
 import { customerEvent, customerRoute, userinfoClaims } from './customer-route-fakes';
-import { bodyOf } from './handler-fakes';
+import { bodyOf } from '../../support/handler-fakes';
 
 const change = (body: unknown) => customerEvent({ method: 'PUT', resource: '/v1/customers/identifiers', body });
 

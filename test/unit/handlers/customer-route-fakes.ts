@@ -8,7 +8,7 @@ import type { UserinfoClient } from '../../../lambdas/adapters/userinfo-client';
 import type { JsonObject } from '../../../lambdas/core/decode-unverified-jwt';
 import { FakeStore } from '../customer-fakes';
 import { brand, fakeClock, NOW } from '../fixtures';
-import { proxyEvent, recordingObservability, unverifiedToken } from './handler-fakes';
+import { proxyEvent, recordingObservability, unverifiedToken } from '../../support/handler-fakes';
 
 export const CUID = 'cuid-1';
 

@@ -1,5 +1,5 @@
 import { createHealthHandler } from '../../../lambdas/handlers/health';
-import { bodyOf, proxyEvent } from './handler-fakes';
+import { bodyOf, proxyEvent } from '../../support/handler-fakes';
 
 it('answers 200 { status: "ok" }, never cached', async () => {
   const response = await createHealthHandler()(proxyEvent({ resource: '/health' }));

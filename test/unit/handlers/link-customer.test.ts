@@ -2,7 +2,7 @@ import { TokenError, UpstreamError } from '../../../lambdas/core/errors';
 import { createLinkCustomerHandler } from '../../../lambdas/handlers/link-customer';
 import { NOW } from '../fixtures';
 import { customerEvent, customerRoute, CUID } from './customer-route-fakes';
-import { bodyOf } from './handler-fakes';
+import { bodyOf } from '../../support/handler-fakes';
 
 const link = () => customerEvent({ method: 'POST', resource: '/v1/customers/link' });
 

@@ -1,7 +1,7 @@
 import { createLinkCustomerHandler } from '../../../lambdas/handlers/link-customer';
 import { createMeHandler } from '../../../lambdas/handlers/me';
 import { customerEvent, customerRoute, CUID } from './customer-route-fakes';
-import { bodyOf } from './handler-fakes';
+import { bodyOf } from '../../support/handler-fakes';
 
 const me = () => customerEvent({ method: 'GET', resource: '/v1/me' });
 

@@ -2,7 +2,7 @@ import { createLinkCustomerHandler } from '../../../lambdas/handlers/link-custom
 import { createRegisterCustomerHandler } from '../../../lambdas/handlers/register-customer';
 import { NOW } from '../fixtures';
 import { customerEvent, customerRoute } from './customer-route-fakes';
-import { bodyOf } from './handler-fakes';
+import { bodyOf } from '../../support/handler-fakes';
 
 const register = (body: unknown) => customerEvent({ method: 'POST', resource: '/v1/customers/register', body });
 

@@ -1,6 +1,6 @@
 import { createWhoamiHandler } from '../../../lambdas/handlers/whoami';
 import { fakeClock, NOW } from '../fixtures';
-import { bodyOf, proxyEvent, recordingObservability } from './handler-fakes';
+import { bodyOf, proxyEvent, recordingObservability } from '../../support/handler-fakes';
 
 const CONTEXT = { principalId: 'brand-a|user-1', integrationLatency: 12, brandId: 'brand-a', sub: 'user-1', scopes: 'openid', principalType: 'customer' };
 

@@ -4,8 +4,8 @@
  * decode them; API Gateway already had them verified).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Observability } from '../../../lambdas/adapters/observability';
-import type { ErrorCode } from '../../../lambdas/core/errors';
+import type { Observability } from '../../lambdas/adapters/observability';
+import type { ErrorCode } from '../../lambdas/core/errors';
 
 export interface ProxyEventInput {
   readonly method?: string;
