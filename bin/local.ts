@@ -1,7 +1,7 @@
 /**
  * `npm start`: local mode on 127.0.0.1. Its settings (PORT, CIAM_PORT, LOCAL_ADMIN_KEY, LOCAL_BRANDS_FILE,
- * AUTHORIZER_RESULTS_CACHE_TTL_SECONDS, and BRAND_CACHE_TTL_SECONDS and JWKS_COOLDOWN_SECONDS passed on to the
- * functions) are declared in lib/local/local-settings.ts.
+ * LOCAL_ROUTES_FILE, AUTHORIZER_RESULTS_CACHE_TTL_SECONDS, and BRAND_CACHE_TTL_SECONDS and JWKS_COOLDOWN_SECONDS
+ * passed on to the functions) are declared in lib/local/local-settings.ts.
  */
 import { ConfigValidationError } from '../lambdas/core/errors';
 import { startLocalMode } from '../lib/local/local-mode';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   console.log(`dynamodb ${local.dynamodbEndpoint}`);
   console.log(`ciam     ${local.ciam.issuer}  (discovery: ${local.ciam.issuer}/.well-known/openid-configuration)`);
   console.log(`gateway  ${local.gatewayUrl}  (admin routes: x-admin-key: ${settings.adminKey})`);
+  if (settings.routesFile) console.log(`routes   ${settings.routesFile}, and any route it does not name: echo integration, CIAM authorizer`);
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Try, in another terminal:
 
   TOKEN=$(${token})

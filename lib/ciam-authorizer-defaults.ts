@@ -22,6 +22,8 @@ export const CIAM_AUTHORIZER_LIMITS = {
   brandConfigCacheTtlSeconds: { min: 0, max: 3600 },
   /** Lambda's memory range. */
   memorySizeMb: { min: 128, max: 10_240 },
+  /** Lambda's limit on a function's environment variables, names and values together. */
+  environmentBytes: 4096,
 } as const;
 
 /** The authorizer's Powertools service name (logs and metrics); callers cannot override it. */

@@ -1,19 +1,16 @@
-import { Token, type Duration } from 'aws-cdk-lib';
-import {
-  GatewayResponse,
-  IdentitySource,
-  RequestAuthorizer,
-  ResponseType,
-  type IRestApi,
-} from 'aws-cdk-lib/aws-apigateway';
+import { Lazy, Stack, Token, Tokenization, type Duration } from 'aws-cdk-lib';
+import type { IAuthorizer, IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { Tracing } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { functionEnvironmentVariables } from '../lambdas/adapters/function-environment';
+import { environmentVariableName, functionEnvironmentVariables } from '../lambdas/adapters/function-environment';
+import type { RouteScopes } from '../lambdas/core/route-scopes';
+import { BUNDLE_ENVIRONMENT } from './bundling';
+import { ApiAuthorizers, type AuthorizerForOptions } from './ciam-api-authorizers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS, CIAM_AUTHORIZER_SERVICE_NAME } from './ciam-authorizer-defaults';
-import { GATEWAY_RESPONSES, type GatewayResponseType } from './gateway-responses';
+import { importCiamAuthorizer, type ImportCiamAuthorizerProps, type ImportedCiamAuthorizer } from './ciam-authorizer-from-stage';
+import { isWholeInRange, outOfRange, secondsProblem, throwIfInvalid } from './props-validation';
 import { ServiceFunction } from './service-function';
 import { STAGE_NAME_PATTERN } from './stage-config';
 
@@ -59,33 +56,46 @@ export interface CiamAuthorizerProps {
 }
 
 /**
- * The multi-brand CIAM Lambda authorizer for a REST API: a function that verifies the bearer token against the
- * configuration of the brand named by `X-Brand-Id`, and the REQUEST authorizer that calls it. Attach `authorizer`
- * to methods of any RestApi in the same stack, and call `addGatewayResponses` once per API.
+ * The multi-brand CIAM Lambda authorizer: one function that verifies the bearer token against the configuration of
+ * the brand named by `X-Brand-Id`, shared by every RestApi of the stack that `authorizerFor` attaches it to. Each API
+ * gets its own REQUEST authorizer (and result cache), its route scopes and, by default, the RFC 6750 gateway
+ * responses; the function reads every API's route scopes from one variable, `ROUTE_SCOPES`, keyed by API id.
  */
 export class CiamAuthorizer extends Construct {
-  public readonly handler: NodejsFunction;
+  /**
+   * The authorizer of a gateway stage deployed in this account and region (another stack or app), for your own
+   * RestApis: the same `authorizerFor`, without route scopes. Its function is found at deploy time through the SSM
+   * parameter `/ciam-gateway/<stage>/authorizer-function-arn`.
+   */
+  public static fromStage(scope: Construct, id: string, props: ImportCiamAuthorizerProps): ImportedCiamAuthorizer {
+    return importCiamAuthorizer(scope, id, props);
+  }
+
+  public readonly handler: LambdaFunction;
   public readonly logGroup: LogGroup;
-  public readonly authorizer: RequestAuthorizer;
+  private readonly apis: ApiAuthorizers;
+  /** Lambda's size of the function's variables other than ROUTE_SCOPES, each deploy-time value at its longest. */
+  private readonly otherVariablesBytes: number;
 
   constructor(scope: Construct, id: string, props: CiamAuthorizerProps) {
     super(scope, id);
-    const problems = validateProps(props);
-    if (problems.length > 0) {
-      throw new Error(`Invalid CiamAuthorizer props at ${this.node.path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    throwIfInvalid(this, 'CiamAuthorizer', validateProps(props));
 
     const defaults = CIAM_AUTHORIZER_DEFAULTS;
     const brandConfigCacheTtl = props.brandConfigCacheTtl ?? defaults.brandConfigCacheTtl;
+    // Written from the contract the function reads (lambdas/adapters/function-environment.ts).
+    const variables = functionEnvironmentVariables('authorizer', {
+      stage: props.stage,
+      brandTableName: props.brandTable.tableName,
+      brandCacheTtlSeconds: brandConfigCacheTtl.toSeconds(),
+      serviceName: CIAM_AUTHORIZER_SERVICE_NAME,
+    });
+    // ServiceFunction adds BUNDLE_ENVIRONMENT.
+    this.otherVariablesBytes = environmentBytes({ ...variables, ...BUNDLE_ENVIRONMENT });
     const fn = new ServiceFunction(this, 'Handler', {
       handlerName: 'authorizer',
-      // Written from the contract the function reads (lambdas/adapters/function-environment.ts).
-      environment: functionEnvironmentVariables('authorizer', {
-        stage: props.stage,
-        brandTableName: props.brandTable.tableName,
-        brandCacheTtlSeconds: brandConfigCacheTtl.toSeconds(),
-        serviceName: CIAM_AUTHORIZER_SERVICE_NAME,
-      }),
+      // At synth: APIs attach after the function exists.
+      environment: { ...variables, [ROUTE_SCOPES]: Lazy.string({ produce: () => this.routeScopesVariable() }) },
       memorySize: props.functionProps?.memorySize ?? defaults.memorySize,
       timeout: defaults.timeout,
       architecture: defaults.architecture,
@@ -97,63 +107,77 @@ export class CiamAuthorizer extends Construct {
     // Reads one brand by key, nothing else: no Query, Scan or writes.
     props.brandTable.grant(this.handler, 'dynamodb:GetItem');
 
-    this.authorizer = new RequestAuthorizer(this, 'Authorizer', {
+    this.apis = new ApiAuthorizers(this, {
       handler: this.handler,
-      identitySources: [IdentitySource.header('Authorization'), IdentitySource.header('X-Brand-Id')],
+      stage: props.stage,
       resultsCacheTtl: props.resultsCacheTtl ?? defaults.resultsCacheTtl,
+      routeScopesProblems: (api, routeScopes) => this.environmentProblems(api, routeScopes),
     });
   }
 
   /**
-   * Makes `api` answer authorizer rejections and failures as `GATEWAY_RESPONSES` says: 401 invalid_token, 403
-   * insufficient_scope, and 401 (never a 5xx) when the authorizer itself fails. Once per API.
+   * The REQUEST authorizer of `api` (a RestApi of this stack), made on the first call with `options` and memoised:
+   * one authorizer and one invoke permission per API, whatever the number of methods. Use it as the `authorizer` of
+   * the API's methods.
    */
-  public addGatewayResponses(api: IRestApi): void {
-    for (const type of Object.keys(GATEWAY_RESPONSES) as GatewayResponseType[]) {
-      const response = GATEWAY_RESPONSES[type];
-      // Under the API, as RestApi.addGatewayResponse does: an API has one response per type.
-      new GatewayResponse(api, `CiamGatewayResponse${type}`, {
-        restApi: api,
-        type: ResponseType.of(type),
-        statusCode: String(response.statusCode),
-        responseHeaders: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, `'${value}'`])),
-        templates: { [response.contentType]: JSON.stringify(response.body) },
-      });
-    }
+  public authorizerFor(api: IRestApi, options?: AuthorizerForOptions): IAuthorizer {
+    return this.apis.authorizerFor(api, options);
   }
+
+  /** `{ "<apiId>": RouteScopes }` of the APIs that name routes; API ids are CloudFormation references. */
+  private routeScopesVariable(): string {
+    const named = [...this.apis.routeScopes].filter(([, routeScopes]) => Object.keys(routeScopes).length > 0);
+    return Stack.of(this).toJsonString(Object.fromEntries(named.map(([api, routeScopes]) => [api.restApiId, routeScopes])));
+  }
+
+  /** Lambda refuses a function whose variables exceed 4 KB: refused here, at synth, with what to do. */
+  private environmentProblems(api: IRestApi, routeScopes: RouteScopes): string[] {
+    const named = [...this.apis.routeScopes.values(), routeScopes].filter((scopes) => Object.keys(scopes).length > 0);
+    // Every REST API id has the same length, so placeholders measure what deploys.
+    const value = JSON.stringify(Object.fromEntries(named.map((scopes, i) => [String(i).padStart(REST_API_ID_LENGTH, '0'), scopes])));
+    const bytes = this.otherVariablesBytes + environmentBytes({ [ROUTE_SCOPES]: value });
+    const limit = CIAM_AUTHORIZER_LIMITS.environmentBytes;
+    if (bytes <= limit) return [];
+    return [
+      `routeScopes: with these route scopes (${api.node.path}) the authorizer function's environment would be ${bytes} bytes, over ` +
+        `Lambda's limit of ${limit} for all its variables. Name only routes that need scopes beyond the brand's, let one ANY or ` +
+        '{param} route cover several, or give this API its own CiamAuthorizer over the same brand table',
+    ];
+  }
+}
+
+const ROUTE_SCOPES = environmentVariableName('routeScopes');
+
+/** API Gateway REST API ids are 10 characters. */
+const REST_API_ID_LENGTH = 10;
+
+/** A deploy-time value (a table name) at its longest: DynamoDB table names have at most 255 characters. */
+const DEPLOY_TIME_VALUE_BYTES = 255;
+
+/** What Lambda counts against its 4 KB: every name and value, in UTF-8, a deploy-time value at its longest. */
+function environmentBytes(variables: Readonly<Record<string, string>>): number {
+  const longest = 'x'.repeat(DEPLOY_TIME_VALUE_BYTES);
+  return Object.entries(variables).reduce((total, [name, value]) => {
+    const deployed: string = Tokenization.reverseString(value)
+      .mapTokens({ mapToken: () => longest })
+      .join({ join: (left: unknown, right: unknown) => `${String(left)}${String(right)}` });
+    return total + Buffer.byteLength(name) + Buffer.byteLength(deployed);
+  }, 0);
 }
 
 /** Every problem with the props, so one synth reports them all. */
 function validateProps(props: CiamAuthorizerProps): string[] {
   const limits = CIAM_AUTHORIZER_LIMITS;
   const problems: string[] = [];
-  if (!Token.isUnresolved(props.stage) && !STAGE_NAME_PATTERN.test(props.stage)) {
+  // A literal: it names the registry path /ciam-gateway/<stage>/apis of the APIs the authorizer guards.
+  if (Token.isUnresolved(props.stage) || !STAGE_NAME_PATTERN.test(props.stage)) {
     problems.push(`stage must match ${STAGE_NAME_PATTERN} (got ${JSON.stringify(props.stage)})`);
   }
-  checkSeconds(problems, 'resultsCacheTtl', props.resultsCacheTtl, limits.resultsCacheTtlSeconds);
-  checkSeconds(problems, 'brandConfigCacheTtl', props.brandConfigCacheTtl, limits.brandConfigCacheTtlSeconds);
+  problems.push(...secondsProblem('resultsCacheTtl', props.resultsCacheTtl, limits.resultsCacheTtlSeconds));
+  problems.push(...secondsProblem('brandConfigCacheTtl', props.brandConfigCacheTtl, limits.brandConfigCacheTtlSeconds));
   const memorySize = props.functionProps?.memorySize;
   if (memorySize !== undefined && !isWholeInRange(memorySize, limits.memorySizeMb)) {
     problems.push(outOfRange('functionProps.memorySize', `${memorySize} MB`, limits.memorySizeMb, 'MB'));
   }
   return problems;
-}
-
-interface Range {
-  readonly min: number;
-  readonly max: number;
-}
-
-function checkSeconds(problems: string[], name: string, value: Duration | undefined, range: Range): void {
-  if (value === undefined || value.isUnresolved()) return;
-  const seconds = value.toSeconds({ integral: false });
-  if (!isWholeInRange(seconds, range)) problems.push(outOfRange(name, value.toHumanString(), range, 'seconds'));
-}
-
-function isWholeInRange(value: number, range: Range): boolean {
-  return Number.isInteger(value) && value >= range.min && value <= range.max;
-}
-
-function outOfRange(name: string, got: string, range: Range, unit: string): string {
-  return `${name} must be a whole number of ${unit} from ${range.min} to ${range.max} (got ${got})`;
 }

@@ -45,5 +45,18 @@ export const GATEWAY_RESPONSES: Readonly<Record<GatewayResponseType, GatewayResp
   AUTHORIZER_CONFIGURATION_ERROR: INVALID_TOKEN,
 });
 
+/**
+ * What a gateway response carries for a browser app on `allowOrigin` (one origin, or `*`): a gateway response's
+ * headers are fixed values, so it cannot pick one of several origins per request. `*` is a sound choice here: a
+ * bearer token is not an ambient credential. `WWW-Authenticate` is exposed so the app can read the RFC 6750 error.
+ */
+export function corsResponseHeaders(allowOrigin: string): Readonly<Record<string, string>> {
+  return {
+    'Access-Control-Allow-Origin': allowOrigin,
+    'Access-Control-Expose-Headers': 'WWW-Authenticate',
+    ...(allowOrigin === '*' ? {} : { Vary: 'Origin' }),
+  };
+}
+
 /** API Gateway's REST integration timeout: the largest it allows without a quota increase. */
 export const INTEGRATION_TIMEOUT_MS = 29_000;

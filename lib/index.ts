@@ -1,5 +1,15 @@
+export { registerApiStage, type ApiStageRegistration } from './api-stage-registry';
+export { ROUTE_SCOPE_OVERLAP_WARNING, type AuthorizerForOptions, type CiamCorsOptions } from './ciam-api-authorizers';
 export { CiamAuthorizer, type CiamAuthorizerFunctionProps, type CiamAuthorizerProps } from './ciam-authorizer';
 export { CIAM_AUTHORIZER_DEFAULTS } from './ciam-authorizer-defaults';
+export { ImportedCiamAuthorizer, importCiamAuthorizer, type ImportCiamAuthorizerProps } from './ciam-authorizer-from-stage';
+export { CiamGatewayApi, type CiamAuthorizerSource, type CiamGatewayApiProps } from './ciam-gateway-api';
+export { CIAM_GATEWAY_API_DEFAULTS, CIAM_GATEWAY_TABLES_DEFAULTS } from './ciam-gateway-defaults';
 export { CiamGatewayStack, type CiamGatewayStackProps } from './ciam-gateway-stack';
+export { CiamGatewayTables, type CiamGatewayTableSet, type CiamGatewayTablesProps } from './ciam-gateway-tables';
 export { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseDefinition, type GatewayResponseType } from './gateway-responses';
 export { resolveStageConfig, type StageConfig } from './stage-config';
+export { CiamGatewayStageParameters, type CiamGatewayStageParametersProps } from './stage-parameters';
+export type { RouteScopes } from '../lambdas/core/route-scopes';
+export { ROUTES, routeScopesOf, type HttpMethod, type RouteDefinition, type RouteHandlerName } from '../lambdas/core/routes';
+export { apiRegistryParameterName, apiRegistryPath, stageParameterName, type ApiStage, type StageParameter } from '../lambdas/core/ssm-parameter-names';

@@ -1,13 +1,13 @@
+import { existsSync } from 'node:fs';
 import { Validations, type Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Tracing, type Architecture } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Code, Function as LambdaFunction, Tracing, type Architecture } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_ENVIRONMENT, LAMBDA_RUNTIME, NODEJS_BUNDLING, handlerEntry } from './bundling';
+import { ASSET_MODULE, BUNDLE_ENVIRONMENT, LAMBDA_RUNTIME, functionAssetDirectory, functionAssetModule } from './bundling';
 
 export interface ServiceFunctionProps {
-  /** Bundles `lambdas/handlers/<handlerName>.ts`, whose `handler` export is the entry point. */
+  /** Runs the asset `npm run build` bundled from `lambdas/handlers/<handlerName>.ts` (its `handler` export). */
   readonly handlerName: string;
   /** The function's environment; `NODE_OPTIONS` for the bundle's source maps is added. */
   readonly environment: Readonly<Record<string, string>>;
@@ -19,11 +19,13 @@ export interface ServiceFunctionProps {
 }
 
 /**
- * A bundled Node.js function with its own log group and a role that may write to that log group only: no
- * AWSLambdaBasicExecutionRole, whose `logs:*` grant covers every log group in the account. Callers grant the rest.
+ * A Node.js function that runs its pre-built asset (`dist/assets/<handlerName>`): synth bundles nothing, so it needs
+ * no esbuild or Docker, and the asset hash is the same on every machine. It has its own log group and a role that
+ * may write to that log group only: no AWSLambdaBasicExecutionRole, whose `logs:*` grant covers every log group in
+ * the account. Callers grant the rest.
  */
 export class ServiceFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: LambdaFunction;
   public readonly logGroup: LogGroup;
   public readonly role: Role;
 
@@ -34,9 +36,9 @@ export class ServiceFunction extends Construct {
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: handlerEntry(props.handlerName),
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(builtAsset(props.handlerName)),
+      handler: `${ASSET_MODULE}.handler`,
       runtime: LAMBDA_RUNTIME,
       architecture: props.architecture,
       memorySize: props.memorySize,
@@ -45,7 +47,6 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...props.environment, ...BUNDLE_ENVIRONMENT },
-      bundling: NODEJS_BUNDLING,
     });
 
     Validations.of(this.function).acknowledge({
@@ -59,4 +60,11 @@ export class ServiceFunction extends Construct {
       });
     }
   }
+}
+
+/** The asset folder of `handlerName`, refused with the fix when `npm run build` has not made it. */
+function builtAsset(handlerName: string): string {
+  const entry = functionAssetModule(handlerName);
+  if (!existsSync(entry)) throw new Error(`The Lambda asset of ${handlerName} is missing (${entry}): run npm run build`);
+  return functionAssetDirectory(handlerName);
 }

@@ -1,5 +1,3 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-
 /**
  * Key schemas of every table, as plain data: the CDK stack and local mode (DynamoDB Local) both build their
  * tables from these, so there is one source of truth.
@@ -33,29 +31,3 @@ export const AUDIT_TABLE: TableDefinition = {
 };
 
 export const TABLES: readonly TableDefinition[] = [BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, AUDIT_TABLE];
-
-/** What local mode creates in DynamoDB Local: the same tables, by role. */
-export const LOCAL_TABLES = {
-  brandConfig: (name: string) => toCreateTableInput(BRAND_CONFIG_TABLE, name),
-  customers: (name: string) => toCreateTableInput(CUSTOMERS_TABLE, name),
-  audit: (name: string) => toCreateTableInput(AUDIT_TABLE, name),
-};
-
-/** The CreateTable request for DynamoDB Local (on-demand, as in the stack). */
-export function toCreateTableInput(table: TableDefinition, tableName: string): CreateTableCommandInput {
-  const keySchema = (partitionKey: string, sortKey?: string) => [
-    { AttributeName: partitionKey, KeyType: 'HASH' as const },
-    ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
-  ];
-  const indexes = table.globalSecondaryIndexes ?? [];
-  const attributes = new Set([table.partitionKey, table.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [...attributes].filter((name) => name !== undefined).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-    KeySchema: keySchema(table.partitionKey, table.sortKey),
-    ...(indexes.length > 0
-      ? { GlobalSecondaryIndexes: indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' as const } })) }
-      : {}),
-  };
-}

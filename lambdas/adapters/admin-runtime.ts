@@ -20,8 +20,8 @@ export interface AdminDependencies {
   readonly completeConfig: (body: Record<string, unknown>) => Promise<BrandConfig>;
   /** The onboarding check, with an optional sample token. */
   readonly checkBrand: (brand: BrandConfig, sampleToken: string | undefined) => Promise<{ ok: boolean; steps: CheckStep[] }>;
-  /** Empties the authorizer result cache; absent where there is none to flush. */
-  readonly flushAuthorizerCache: AuthorizerCacheFlusher | undefined;
+  /** Empties the authorizer result cache of every API stage using the gateway's authorizer (the emulator's locally). */
+  readonly flushAuthorizerCache: AuthorizerCacheFlusher;
   /** @default Powertools logs and EMF metrics */
   readonly observability?: Observability;
 }

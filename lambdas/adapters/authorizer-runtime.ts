@@ -1,5 +1,4 @@
 import { createRequestAuthorizer, type AuthorizationDecision, type AuthorizeInput } from '../core/authorize-request';
-import { ROUTES } from '../core/routes';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { createDocumentClient } from './dynamodb-client';
@@ -10,7 +9,7 @@ import { createBrandTokenVerifier } from './token-verification';
 
 /** What the authorizer handler runs on. */
 export interface AuthorizerDependencies {
-  /** The decision engine: brand, token, policy over the whole route table. */
+  /** The decision engine: brand, token, and the policy for the API stage of the `methodArn`. */
   readonly authorize: (input: AuthorizeInput) => Promise<AuthorizationDecision>;
   readonly onRefusal?: RuntimeHooks['onRefusal'];
   /** @default Powertools logs and EMF metrics */
@@ -19,7 +18,7 @@ export interface AuthorizerDependencies {
 
 /**
  * Wires the authorizer's collaborators once per container, so warm invocations reuse every cache: the brand cache
- * and the JWKS cache, both on the hooks' clock.
+ * and the JWKS cache, both on the hooks' clock, and each API's route scopes grouped into its policy's Deny patterns.
  */
 export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, hooks: RuntimeHooks = {}): AuthorizerDependencies {
   const now = hooks.now ?? Date.now;
@@ -29,7 +28,7 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
     authorize: createRequestAuthorizer({
       findBrand: cachedBrandLookup(createDocumentClient(env), env, uriPolicy, now),
       verifyToken: createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now }),
-      routes: ROUTES,
+      routeScopes: env.routeScopes,
     }),
     ...(hooks.onRefusal ? { onRefusal: hooks.onRefusal } : {}),
   };

@@ -1,10 +1,11 @@
 import { ConfigValidationError } from '../core/errors';
+import { parseApiRouteScopes, type ApiRouteScopes } from '../core/route-scopes';
 
 /**
  * The environment of every function, declared once: each setting's variable name, type, default, bounds and the
  * kinds of function that get it. The lambdas read it here (once, at cold start); the stack, the CiamAuthorizer
  * construct and local mode write it with `functionEnvironmentVariables`. This is the only module under lambdas/
- * that touches `process.env`. It imports nothing but the error module, so the authorizer bundle stays small.
+ * that touches `process.env`. It imports nothing but pure core modules, so the authorizer bundle stays small.
  */
 export type FunctionKind = 'authorizer' | 'basic' | 'customer' | 'admin';
 
@@ -37,7 +38,13 @@ interface IntegerSetting extends Common {
 interface FlagSetting extends Common {
   readonly type: 'flag';
 }
-type Setting = TextSetting | IntegerSetting | FlagSetting;
+/** JSON text, checked by `parse` (which throws ConfigValidationError); absent means `empty`. Written as JSON.stringify. */
+interface JsonSetting<T> extends Common {
+  readonly type: 'json';
+  readonly parse: (value: unknown) => T;
+  readonly empty: T;
+}
+type Setting = TextSetting | IntegerSetting | FlagSetting | JsonSetting<unknown>;
 
 const EVERY_KIND = ['authorizer', 'basic', 'customer', 'admin'] as const;
 const BRAND_READERS = ['authorizer', 'customer', 'admin'] as const;
@@ -50,11 +57,14 @@ const SETTINGS = {
   brandCacheTtlSeconds: { name: 'BRAND_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 3600, default: 60, kinds: BRAND_READERS },
   /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for. */
   jwksCooldownSeconds: { name: 'JWKS_COOLDOWN_SECONDS', type: 'integer', min: 1, max: 600, default: 30, kinds: ['authorizer'] },
+  /**
+   * `{ "<apiId>": { "METHOD /path": [scopes] } }`: the route scopes of each API the authorizer serves; the function
+   * picks the map of the API in the `methodArn`. An API not named (or no variable): a valid token opens every route.
+   */
+  routeScopes: { name: 'ROUTE_SCOPES', type: 'json', parse: parseApiRouteScopes, empty: {} as ApiRouteScopes, kinds: ['authorizer'] },
   customersTableName: { name: 'CUSTOMERS_TABLE_NAME', type: 'text', required: true, kinds: ['customer'] },
   auditTableName: { name: 'AUDIT_TABLE_NAME', type: 'text', required: true, kinds: AUDITED },
   auditRetentionDays: { name: 'AUDIT_RETENTION_DAYS', type: 'integer', min: 1, max: 3650, required: true, kinds: AUDITED },
-  /** AWS: the REST API whose stage cache FlushStageAuthorizersCache empties. */
-  restApiId: { name: 'REST_API_ID', type: 'text', kinds: ['admin'] },
   /** Local mode: the emulator that plays API Gateway, whose authorizer cache the admin API flushes. */
   localGatewayUrl: { name: 'LOCAL_GATEWAY_URL', type: 'text', localOnly: true, kinds: ['admin'] },
   /** Local mode: brand URIs may be http://127.0.0.1. */
@@ -69,9 +79,9 @@ const SETTINGS = {
 type Settings = typeof SETTINGS;
 type SettingKey = keyof Settings;
 type KeysOf<K extends FunctionKind> = { [S in SettingKey]: K extends Settings[S]['kinds'][number] ? S : never }[SettingKey];
-type ValueOf<S> = S extends { type: 'integer' } ? number : S extends { type: 'flag' } ? boolean : string;
+type ValueOf<S> = S extends { type: 'integer' } ? number : S extends { type: 'flag' } ? boolean : S extends { type: 'json'; empty: infer T } ? T : string;
 /** Required settings and settings with a default always have a value once read. */
-type AlwaysSet<S> = S extends { required: true } | { default: unknown } | { type: 'flag' } ? true : false;
+type AlwaysSet<S> = S extends { required: true } | { default: unknown } | { type: 'flag' } | { type: 'json' } ? true : false;
 
 /** The typed settings of a function of kind `K`, as read and checked. */
 export type FunctionEnvironment<K extends FunctionKind> = {
@@ -89,6 +99,17 @@ export type FunctionEnvironmentInput<K extends FunctionKind> = {
 
 export type EnvironmentSource = Readonly<Record<string, string | undefined>>;
 
+/** A setting's key, as `FunctionEnvironment` names it. */
+export type FunctionSetting = SettingKey;
+
+/**
+ * The variable of a setting, for a writer that must defer the value to synth (the CiamAuthorizer construct writes
+ * ROUTE_SCOPES as a CDK Lazy value, since APIs attach after the function exists).
+ */
+export function environmentVariableName(setting: FunctionSetting): string {
+  return SETTINGS[setting].name;
+}
+
 function settingsOf(kind: FunctionKind): [string, Setting][] {
   return (Object.entries(SETTINGS) as [string, Setting][]).filter(([, setting]) => setting.kinds.includes(kind));
 }
@@ -101,7 +122,7 @@ function settingsOf(kind: FunctionKind): [string, Setting][] {
 export function readFunctionEnvironment<K extends FunctionKind>(kind: K, source: EnvironmentSource = process.env): FunctionEnvironment<K> {
   const problems: string[] = [];
   const local = source[SETTINGS.stage.name] === 'local';
-  const values: Record<string, string | number | boolean | undefined> = {};
+  const values: Record<string, unknown> = {};
   for (const [key, setting] of settingsOf(kind)) {
     const raw = source[setting.name];
     const present = raw !== undefined && raw !== '';
@@ -112,7 +133,8 @@ export function readFunctionEnvironment<K extends FunctionKind>(kind: K, source:
   return values as FunctionEnvironment<K>;
 }
 
-function readSetting(setting: Setting, raw: string | undefined, problems: string[]): string | number | boolean | undefined {
+function readSetting(setting: Setting, raw: string | undefined, problems: string[]): unknown {
+  if (setting.type === 'json') return raw === undefined ? setting.empty : readJson(setting, raw, problems);
   if (setting.type === 'flag') {
     if (raw !== undefined && raw !== 'true') problems.push(`${setting.name} must be "true" or absent`);
     return raw === 'true';
@@ -129,6 +151,23 @@ function readSetting(setting: Setting, raw: string | undefined, problems: string
   return value;
 }
 
+function readJson(setting: JsonSetting<unknown>, raw: string, problems: string[]): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    problems.push(`${setting.name} is not JSON`);
+    return setting.empty;
+  }
+  try {
+    return setting.parse(value);
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    problems.push(...err.problems.map((problem) => `${setting.name}: ${problem}`));
+    return setting.empty;
+  }
+}
+
 /**
  * The variables a function of `kind` gets, from typed values: what the stack, the construct and local mode write.
  * Left-out settings are not written (the reader applies their defaults), except those a library reads itself.
@@ -136,12 +175,12 @@ function readSetting(setting: Setting, raw: string | undefined, problems: string
  * token passes for any text setting.
  */
 export function functionEnvironmentVariables<K extends FunctionKind>(kind: K, values: FunctionEnvironmentInput<K>): Record<string, string> {
-  const given = values as Readonly<Record<string, string | number | boolean | undefined>>;
+  const given = values as Readonly<Record<string, unknown>>;
   const variables: Record<string, string> = {};
   for (const [key, setting] of settingsOf(kind)) {
     const value = given[key] ?? (setting.writeDefault && setting.type === 'text' ? setting.default : undefined);
     if (value === undefined || value === false) continue;
-    variables[setting.name] = String(value);
+    variables[setting.name] = setting.type === 'json' ? JSON.stringify(value) : String(value);
   }
   readFunctionEnvironment(kind, variables);
   return variables;

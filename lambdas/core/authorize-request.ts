@@ -2,14 +2,14 @@ import { BRAND_ID_PATTERN, type BrandConfig } from './brand-config';
 import { mappedFields } from './claims';
 import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
 import { TokenError } from './errors';
-import { policyFor, type PolicyDocument } from './route-policy';
-import type { RouteDefinition } from './routes';
+import { routePolicy, type PolicyDocument } from './route-policy';
+import type { ApiRouteScopes } from './route-scopes';
 import type { TokenVerifier, VerifiedToken } from './verify-token';
 
 /**
- * The authorizer's engine: names the brand, verifies the bearer token against that brand, and turns the
- * token's scopes into a policy over the whole route table. An unacceptable token throws TokenError (401);
- * a good token that lacks scope gets a Deny policy (403).
+ * The authorizer's engine: names the brand, verifies the bearer token against that brand, and turns the token's
+ * scopes into a policy for the whole API stage it was called for, with a Deny for each route of that API whose scopes
+ * it lacks. An unacceptable token throws TokenError (401); a good token that lacks scope gets a Deny (403).
  */
 export interface AuthorizeInput {
   readonly authorization: string | undefined;
@@ -35,7 +35,7 @@ export interface AuthorizationDecision {
   readonly principalId: string;
   readonly policyDocument: PolicyDocument;
   readonly context: AuthorizerContext;
-  /** Brand-wide scopes the token lacks; non-empty means every route is denied. */
+  /** Brand-wide scopes the token lacks; non-empty means every route of the API is denied. */
   readonly missingBrandScopes: readonly string[];
 }
 
@@ -44,10 +44,12 @@ export type BrandLookup = (brandId: string) => Promise<BrandConfig | undefined>;
 export interface RequestAuthorizerOptions {
   readonly findBrand: BrandLookup;
   readonly verifyToken: TokenVerifier;
-  readonly routes: readonly RouteDefinition[];
+  /** Each API's route scopes, by API id; an API not named gets `{}`: a valid token of the brand opens every route. */
+  readonly routeScopes: ApiRouteScopes;
 }
 
 export function createRequestAuthorizer(options: RequestAuthorizerOptions): (input: AuthorizeInput) => Promise<AuthorizationDecision> {
+  const policyFor = routePolicy(options.routeScopes);
   return async (input) => {
     const jwt = decodeUnverifiedJwt(bearerToken(input.authorization));
     const brandId = input.brandId;
@@ -58,11 +60,9 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
 
     const verified = await options.verifyToken(jwt, brand);
     const missingBrandScopes = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
-    const routeAllowed = (route: RouteDefinition): boolean =>
-      missingBrandScopes.length === 0 && route.scopes.every((scope) => verified.scopes.has(scope));
     return {
       principalId: `${brand.brandId}|${verified.subject}`,
-      policyDocument: policyFor(input.methodArn, options.routes, routeAllowed),
+      policyDocument: policyFor(input.methodArn, verified.scopes, missingBrandScopes.length > 0),
       context: contextFor(brand, verified),
       missingBrandScopes,
     };

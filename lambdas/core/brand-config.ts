@@ -40,7 +40,8 @@ export const BRAND_ID_PATTERN = /^[a-z0-9-]{2,64}$/;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 const MAX_TOKEN_AGE_LIMIT_SECONDS = 7 * 86_400;
 const CLAIM_PATH = /^[A-Za-z0-9_:$-]{1,64}(\.[A-Za-z0-9_:$-]{1,64}){0,4}$/;
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/; // RFC 6749 scope-token characters
+/** RFC 6749 scope-token characters: brands' `requiredScopes` and APIs' route scopes alike. */
+export const SCOPE_TOKEN_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 
 const DEFAULTS = {
   status: 'active',
@@ -146,7 +147,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     audiences: list('audiences', (v) => v.length > 0 && v.length <= 256, 'non-empty strings', undefined, 1),
     acceptedTokenTypes: list('acceptedTokenTypes', (v) => (TOKEN_TYPES as readonly string[]).includes(v), 'of access, id', DEFAULTS.acceptedTokenTypes, 1),
     algorithms: list('algorithms', (v) => (ALGORITHMS as readonly string[]).includes(v), `of ${ALGORITHMS.join(', ')}`, DEFAULTS.algorithms, 1),
-    requiredScopes: list('requiredScopes', (v) => SCOPE_TOKEN.test(v), 'scope tokens', DEFAULTS.requiredScopes),
+    requiredScopes: list('requiredScopes', (v) => SCOPE_TOKEN_PATTERN.test(v), 'scope tokens', DEFAULTS.requiredScopes),
     clockToleranceSeconds: integer('clockToleranceSeconds', 0, MAX_CLOCK_TOLERANCE_SECONDS, DEFAULTS.clockToleranceSeconds),
     maxTokenAgeSeconds: integer('maxTokenAgeSeconds', 60, MAX_TOKEN_AGE_LIMIT_SECONDS, DEFAULTS.maxTokenAgeSeconds),
     fieldMappings,

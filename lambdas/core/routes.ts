@@ -1,7 +1,8 @@
+import type { RouteScopes } from './route-scopes';
+
 /**
- * The one route table. The CDK stack builds its API from it, the local gateway serves it, and the authorizer
- * derives its policy from it: a route's scopes are enforced by the policy the authorizer returns, so that a
- * decision API Gateway caches for one token never opens a route that needs more scope.
+ * This project's route table. The CDK stack builds its API from it and the local gateway serves it. The authorizer
+ * knows none of it: the stack hands it the `ciam` routes' scopes (`routeScopesOf`), as any consumer hands its own.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -33,3 +34,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'DELETE', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'POST', path: '/v1/admin/brands/{brandId}/check', handler: 'admin-brands', auth: 'admin', scopes: [] },
 ];
+
+/** The route scopes the authorizer enforces for `routes`: every `ciam` route, by `"METHOD /path"`. */
+export function routeScopesOf(routes: readonly RouteDefinition[]): RouteScopes {
+  return Object.fromEntries(routes.filter((route) => route.auth === 'ciam').map((route) => [`${route.method} ${route.path}`, route.scopes]));
+}

@@ -24,13 +24,14 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
   };
   /**
    * `?flushAuthorizerCache=true`: the change is already stored; flushing only shortens how long API Gateway keeps
-   * serving decisions it cached before it. The authorizer's own config cache still runs out on its TTL.
+   * serving decisions it cached before it, on every API stage registered for the gateway's authorizer. The answer
+   * names the stages flushed and those that failed (`authorizerCacheFlushed` is true when none did). The
+   * authorizer's own config cache still runs out on its TTL.
    */
-  const flushIfAsked = async (event: APIGatewayProxyEvent): Promise<{ authorizerCacheFlushed?: boolean }> => {
+  const flushIfAsked = async (event: APIGatewayProxyEvent): Promise<Record<string, unknown>> => {
     if (event.queryStringParameters?.flushAuthorizerCache !== 'true') return {};
-    if (!deps.flushAuthorizerCache) return { authorizerCacheFlushed: false };
-    await deps.flushAuthorizerCache();
-    return { authorizerCacheFlushed: true };
+    const flush = await deps.flushAuthorizerCache();
+    return { authorizerCacheFlushed: flush.failed.length === 0, authorizerCacheFlush: flush };
   };
 
   const routes: Readonly<Record<string, AdminRoute>> = {

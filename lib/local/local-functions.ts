@@ -11,7 +11,6 @@ import {
 import type { Observability } from '../../lambdas/adapters/observability';
 import type { RuntimeHooks } from '../../lambdas/adapters/runtime-hooks';
 import type { ErrorCode } from '../../lambdas/core/errors';
-import type { RouteHandlerName } from '../../lambdas/core/routes';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createAuthorizerHandler } from '../../lambdas/handlers/authorizer';
 import { createChangeIdentifierHandler } from '../../lambdas/handlers/change-identifier';
@@ -20,7 +19,9 @@ import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer'
 import { createMeHandler } from '../../lambdas/handlers/me';
 import { createRegisterCustomerHandler } from '../../lambdas/handlers/register-customer';
 import { createWhoamiHandler } from '../../lambdas/handlers/whoami';
+import { echoIntegration } from './echo-integration';
 import type { GatewayFunctions, ProxyHandler } from './local-gateway';
+import type { GatewayHandlerName } from './route-matching';
 
 /** Every setting any function of local mode gets; the contract writes each kind's share of it. */
 export type LocalFunctionValues = FunctionEnvironmentInput<'authorizer'> &
@@ -47,7 +48,8 @@ export interface LocalFunctionHooks {
 
 /**
  * Every function of the route table, built through its factory and runtime from `variables`, as the deployed
- * `handler`s are, plus the local-only channel that tells the emulator why the authorizer refused an event.
+ * `handler`s are, the echo integration of a consumer's routes, and the local-only channel that tells the emulator
+ * why the authorizer refused an event.
  */
 export function localFunctions(variables: EnvironmentSource, { now, log }: LocalFunctionHooks): GatewayFunctions {
   const refusals = new WeakMap<object, ErrorCode>();
@@ -59,7 +61,7 @@ export function localFunctions(variables: EnvironmentSource, { now, log }: Local
   };
   const observability = localObservability(log);
   const customer = { ...customerRouteDependencies(readFunctionEnvironment('customer', variables), hooks), observability };
-  const handlers: Readonly<Record<RouteHandlerName, ProxyHandler>> = {
+  const handlers: Readonly<Record<GatewayHandlerName, ProxyHandler>> = {
     health: createHealthHandler(),
     whoami: createWhoamiHandler({ now, observability }),
     me: createMeHandler(customer),
@@ -67,6 +69,7 @@ export function localFunctions(variables: EnvironmentSource, { now, log }: Local
     'register-customer': createRegisterCustomerHandler(customer),
     'change-identifier': createChangeIdentifierHandler(customer),
     'admin-brands': createAdminBrandsHandler({ ...adminDependencies(readFunctionEnvironment('admin', variables), hooks), observability }),
+    echo: echoIntegration,
   };
   return {
     authorizer: createAuthorizerHandler({ ...authorizerDependencies(readFunctionEnvironment('authorizer', variables), hooks), observability }),

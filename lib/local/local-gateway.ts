@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { headerValue } from '../../lambdas/adapters/http-headers';
+import type { ProxyHandler } from '../../lambdas/adapters/proxy-response';
 import type { ErrorCode } from '../../lambdas/core/errors';
-import type { RouteDefinition, RouteHandlerName } from '../../lambdas/core/routes';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseType } from '../gateway-responses';
 import { AuthorizerDecisions, type RequestAuthorizerHandler } from './authorizer-decisions';
 import { policyAllows } from './evaluate-policy';
@@ -10,7 +10,7 @@ import { gatewayResponseReply, messageReply, type Reply } from './gateway-reply'
 import { overTheWire, parseProxyResult } from './lambda-results';
 import { startLoopbackServer, type Respond } from './loopback-server';
 import { bodyFields, LOCAL_ACCOUNT_ID, methodArn, proxyRequest, readBody, withIamCaller, type ProxyRequest } from './proxy-event';
-import { matchRoute } from './route-matching';
+import { matchRoute, type GatewayHandlerName, type GatewayRoute } from './route-matching';
 
 /**
  * A local API Gateway (REST): serves a route table on 127.0.0.1 the way the deployed API does, with the CIAM
@@ -19,13 +19,13 @@ import { matchRoute } from './route-matching';
  * (lib/gateway-responses.ts). Local mode runs the real handlers through it; tests pass fakes.
  */
 
-export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type { ProxyHandler };
 
 /** The Lambda functions behind the gateway. */
 export interface GatewayFunctions {
   readonly authorizer: RequestAuthorizerHandler;
   /** The proxy handler a route's `handler` names. */
-  readonly handlerFor: (name: RouteHandlerName) => ProxyHandler;
+  readonly handlerFor: (name: GatewayHandlerName) => ProxyHandler;
   /**
    * Local mode only: the stable code the authorizer reported for refusing this event (its `onRefusal` hook),
    * sent as `x-ciam-debug` with the refusal and cached with the decision.
@@ -34,7 +34,7 @@ export interface GatewayFunctions {
 }
 
 export interface LocalGatewayOptions {
-  readonly routes: readonly RouteDefinition[];
+  readonly routes: readonly GatewayRoute[];
   /** Builds the functions once the gateway listens: the admin handler flushes the authorizer cache through its URL. */
   readonly functions: (gatewayUrl: string) => GatewayFunctions;
   /** 0 turns the authorizer results cache off. */

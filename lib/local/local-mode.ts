@@ -1,17 +1,20 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb-client';
-import { ROUTES } from '../../lambdas/core/routes';
-import { LOCAL_TABLES } from '../table-definitions';
+import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
+import { LOCAL_TABLES } from './local-tables';
 import { startDemoCiam, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { demoBrand, readBrandsFile, seedBrands } from './local-brands';
 import { localFunctions, localFunctionVariables } from './local-functions';
 import { startLocalGateway } from './local-gateway';
+import { consumerRoutes, readRoutesFile } from './local-routes';
 import type { LocalSettings } from './local-settings';
+import { LOCAL_API_ID } from './proxy-event';
 
 /**
  * The whole system on one machine: DynamoDB Local with the stack's tables, the demo CIAM, and the API Gateway
- * emulator in front of the real handlers, each built through its factory from one environment.
+ * emulator in front of the real handlers, each built through its factory from one environment. With a routes file,
+ * the emulator also serves a consumer's routes, and the authorizer gets their scopes beside this project's.
  */
 export interface LocalModeOptions extends LocalSettings {
   /** Epoch ms clock of the emulator and every function, so tests move time instead of waiting. @default Date.now */
@@ -43,6 +46,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     })());
   try {
     const extraBrands = options.brandsFile ? await readBrandsFile(options.brandsFile) : [];
+    const consumerScopes = options.routesFile ? await readRoutesFile(options.routesFile, ROUTES) : undefined;
     const dynamodb = await startDynamoDbLocal();
     stops.push(() => dynamodb.stop());
     const ciam = await startDemoCiam(options.ciamPort);
@@ -56,7 +60,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), ...extraBrands], now);
 
     const gateway = await startLocalGateway({
-      routes: ROUTES,
+      routes: [...ROUTES, ...(consumerScopes ? consumerRoutes(consumerScopes) : [])],
       functions: (gatewayUrl) =>
         localFunctions(
           localFunctionVariables({
@@ -69,6 +73,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             allowLoopbackHttp: true,
             dynamodbEndpoint: dynamodb.endpoint,
             localGatewayUrl: gatewayUrl,
+            // As a deployed authorizer gets them: the route scopes of each API it serves, by API id.
+            routeScopes: { [LOCAL_API_ID]: { ...routeScopesOf(ROUTES), ...consumerScopes } },
             ...options.functionSettings,
           }),
           { now, log },

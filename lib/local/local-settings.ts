@@ -17,6 +17,11 @@ export interface LocalSettings {
   readonly adminKey: string;
   /** LOCAL_BRANDS_FILE: a JSON array of brand configs seeded beside `demo`, relative to where npm was run. */
   readonly brandsFile?: string;
+  /**
+   * LOCAL_ROUTES_FILE: a consumer's route scopes (`{ "METHOD /path": [scopes] }`), served beside local mode's own
+   * routes by an echo integration; relative to where npm was run.
+   */
+  readonly routesFile?: string;
   /** AUTHORIZER_RESULTS_CACHE_TTL_SECONDS: the emulator's authorizer results cache, as the stack's. */
   readonly resultsCacheTtlSeconds: number;
   /** BRAND_CACHE_TTL_SECONDS and JWKS_COOLDOWN_SECONDS, passed on to the functions. */
@@ -44,7 +49,13 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
   const passedOn = (name: string) => (value(name) === undefined ? undefined : Number(value(name)));
 
   const { min, max } = CIAM_AUTHORIZER_LIMITS.resultsCacheTtlSeconds;
-  const brandsFile = value('LOCAL_BRANDS_FILE');
+  // npm runs scripts in the package root; INIT_CWD is where the developer ran npm.
+  const fromNpmDirectory = (name: string) => {
+    const file = value(name);
+    return file === undefined ? undefined : resolve(env.INIT_CWD ?? '.', file);
+  };
+  const brandsFile = fromNpmDirectory('LOCAL_BRANDS_FILE');
+  const routesFile = fromNpmDirectory('LOCAL_ROUTES_FILE');
   const functionSettings: LocalFunctionSettings = {
     brandCacheTtlSeconds: passedOn('BRAND_CACHE_TTL_SECONDS'),
     jwksCooldownSeconds: passedOn('JWKS_COOLDOWN_SECONDS'),
@@ -53,8 +64,8 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
     port: integer('PORT', LOCAL_DEFAULTS.port, 0, 65535),
     ciamPort: integer('CIAM_PORT', LOCAL_DEFAULTS.ciamPort, 0, 65535),
     adminKey: value('LOCAL_ADMIN_KEY') ?? LOCAL_DEFAULTS.adminKey,
-    // npm runs scripts in the package root; INIT_CWD is where the developer ran npm.
-    ...(brandsFile === undefined ? {} : { brandsFile: resolve(env.INIT_CWD ?? '.', brandsFile) }),
+    ...(brandsFile === undefined ? {} : { brandsFile }),
+    ...(routesFile === undefined ? {} : { routesFile }),
     resultsCacheTtlSeconds: integer('AUTHORIZER_RESULTS_CACHE_TTL_SECONDS', CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(), min, max),
     functionSettings,
   };

@@ -10,7 +10,8 @@ import type { RouteMatch } from './route-matching';
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
 const REGION = 'us-east-1';
-const API_ID = 'local';
+/** The emulated API's id: the `{apiId}` of its method ARNs, under which local mode passes the authorizer its route scopes. */
+export const LOCAL_API_ID = 'local';
 /** API Gateway's REST payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -45,7 +46,7 @@ export function proxyRequest({ req, url, match: { route, pathParameters }, stage
     stageVariables: null,
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
-      apiId: API_ID,
+      apiId: LOCAL_API_ID,
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: method,
       identity: { ...NO_IDENTITY, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null },
@@ -62,7 +63,7 @@ export function proxyRequest({ req, url, match: { route, pathParameters }, stage
 
 /** `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}{path}`: what an authorizer's policy is applied to. */
 export function methodArn(request: ProxyRequest): string {
-  return `arn:aws:execute-api:${REGION}:${LOCAL_ACCOUNT_ID}:${API_ID}/${request.requestContext.stage}/${request.httpMethod}${request.path}`;
+  return `arn:aws:execute-api:${REGION}:${LOCAL_ACCOUNT_ID}:${LOCAL_API_ID}/${request.requestContext.stage}/${request.httpMethod}${request.path}`;
 }
 
 /** The identity an IAM-signed caller gets; in local mode the admin key stands in for the signature. */

@@ -9,6 +9,7 @@ import {
   apiMethod,
   gatewayStack,
   logicalIdOf,
+  logicalIdOfConstruct,
   permissions,
   renderResource,
   tableLogicalId,
@@ -378,5 +379,55 @@ describe('brand admin API', () => {
         .filter((statement) => [statement.Action].flat().some((action) => action?.startsWith('execute-api:')));
       expect(invokes).toEqual([]);
     });
+  });
+});
+
+describe('SSM parameters for other stacks and apps', () => {
+  test.each([
+    ['/ciam-gateway/dev/authorizer-function-arn', { 'Fn::GetAtt': [authorizerFunctionId, 'Arn'] }],
+    ['/ciam-gateway/dev/brand-table-name', { Ref: tableId }],
+    ['/ciam-gateway/dev/brand-table-arn', { 'Fn::GetAtt': [tableId, 'Arn'] }],
+  ])('publishes %s', (name, value) => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Name: name, Value: value });
+  });
+
+  test("registers the stack's own API stage for the authorizer-cache flushes: /ciam-gateway/dev/apis/<apiId> = dev", () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Type: 'String',
+      Name: { 'Fn::Join': ['', ['/ciam-gateway/dev/apis/', { Ref: logicalIdOfConstruct(stack.api) }]] },
+      Value: { Ref: logicalIdOfConstruct(stack.api.deploymentStage) },
+    });
+  });
+
+  test('has exactly those four parameters', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 4);
+  });
+});
+
+describe('routes', () => {
+  test('are ROUTES when the stack is given none', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', ROUTES.length);
+  });
+});
+
+// Split into constructs, the stack keeps the logical ids it deployed with: a new id would give a deployed stage new,
+// empty tables, a new API (another URL), and new log groups beside the retained old ones.
+describe('logical ids of a deployed stage', () => {
+  const ids = new Set(Object.keys(template.toJSON().Resources));
+
+  test.each([
+    ['brand table', 'BrandConfigTable588778E0'],
+    ['customers table', 'CustomersTableB554B793'],
+    ['audit table', 'AuditTableB07F8EEB'],
+    ['REST API', 'ApiF70053CD'],
+    ['API stage', 'ApiDeploymentStagedev51EE5D56'],
+    ['access log group', 'AccessLogs8B620ECA'],
+    ['authorizer function', 'CiamAuthorizerHandlerFunction2180827C'],
+    ['authorizer log group', 'CiamAuthorizerHandlerLogGroup61829C70'],
+    ['admin function', 'adminbrandsrouteFunction60BBD907'],
+    ['admin log group', 'adminbrandsrouteLogGroupACB48083'],
+    ['customer function log group', 'linkcustomerrouteLogGroupBA532841'],
+  ])('keeps the %s as %s', (_what, logicalId) => {
+    expect(ids.has(logicalId)).toBe(true);
   });
 });

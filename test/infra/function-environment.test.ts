@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { readFunctionEnvironment, type FunctionKind } from '../../lambdas/adapters/function-environment';
 import { ROUTE_HANDLER_ACCESS } from '../../lib/route-handler-access';
-import { gatewayStack, routeFunctionLogicalId } from './infra-test-support';
+import { deployedValue, gatewayStack, routeFunctionLogicalId } from './infra-test-support';
 
 describe.each(['dev', 'prod'])('stage %s', (stage) => {
   const stack = gatewayStack(stage);
@@ -23,8 +23,8 @@ describe.each(['dev', 'prod'])('stage %s', (stage) => {
 
   test.each([...kinds])('%s (%s) gets an environment its reader accepts', (logicalId, kind) => {
     const variables = resources[logicalId]?.Properties.Environment?.Variables ?? {};
-    // Table names and the API id are CloudFormation references until deployment: any non-empty name stands in.
-    const deployed = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : `placeholder-${name}`]));
+    const deployed = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, deployedValue(value)]));
     expect(readFunctionEnvironment(kind, deployed)).toMatchObject({ stage, metricsNamespace: 'CiamGateway', logLevel: 'INFO' });
   });
 });
+

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import type { RouteHandlerName } from '../../lambdas/core/routes';
 import { CiamGatewayStack } from '../../lib/ciam-gateway-stack';
 import { resolveStageConfig } from '../../lib/stage-config';
@@ -10,9 +11,9 @@ import type { TableDefinition } from '../../lib/table-definitions';
 /** The feature flags `cdk synth` runs with, so the tests assert on the template that deploys. */
 const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
-/** An App like `cdk synth`'s without bundling (no esbuild run; the handler entry files must still exist). */
+/** An App like `cdk synth`'s: its functions load the assets `npm run build` made, so nothing is bundled here. */
 export function testApp(): App {
-  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  return new App({ context: CDK_JSON_CONTEXT });
 }
 
 export function gatewayStack(stage: string): CiamGatewayStack {
@@ -54,18 +55,24 @@ export function apiMethod(template: Template, httpMethod: string, resourcePath: 
   return (template.toJSON().Resources as Resources)[id]?.Properties ?? {};
 }
 
+/** The logical id `construct`'s resource has in the template, an overridden one included (`getLogicalId` ignores those). */
+export function logicalIdOfConstruct(construct: IConstruct): string {
+  const element = construct.node.defaultChild as CfnElement;
+  return Stack.of(construct).resolve(element.logicalId) as string;
+}
+
 /** Logical id of the stack's table built from `definition`. */
 export function tableLogicalId(stack: CiamGatewayStack, definition: TableDefinition): string {
   const table = stack.tables.get(definition.id);
   if (!table) throw new Error(`no table ${definition.id} in the stack`);
-  return stack.getLogicalId(table.node.defaultChild as CfnElement);
+  return logicalIdOfConstruct(table);
 }
 
 /** Logical id of the function of route handler `handler`. */
 export function routeFunctionLogicalId(stack: CiamGatewayStack, handler: RouteHandlerName): string {
   const fn = stack.routeFunctions.get(handler);
   if (!fn) throw new Error(`no function for route handler ${handler}`);
-  return stack.getLogicalId(fn.node.defaultChild as CfnElement);
+  return logicalIdOfConstruct(fn);
 }
 
 export interface PolicyStatement {
@@ -135,4 +142,16 @@ export function permissions(statements: readonly PolicyStatement[], names: Reado
  */
 export function dynamoDbPermissions(statements: readonly PolicyStatement[], tableIds: ReadonlyMap<string, string>): string[] {
   return permissions(statements.filter(concernsDynamoDb), tableIds);
+}
+
+/**
+ * A template value as deployed, for checks that parse it: a CloudFormation reference (a table name, an API id) becomes
+ * `placeholder0`, which stands for any name of letters and digits (an API id has no other characters), and a join
+ * (ROUTE_SCOPES' JSON with API ids as keys) is joined.
+ */
+export function deployedValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join !== undefined) return join[1].map(deployedValue).join(join[0]);
+  return 'placeholder0';
 }

@@ -1,6 +1,5 @@
 import 'aws-cdk-lib/testhelpers/jest-autoclean';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { CfnElement } from 'aws-cdk-lib';
 import { ROUTES, type RouteHandlerName } from '../../lambdas/core/routes';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, TABLES } from '../../lib/table-definitions';
 import {
@@ -21,7 +20,6 @@ const resources = template.toJSON().Resources as Record<string, { Type: string; 
 const tableIds = new Map(TABLES.map((definition) => [tableLogicalId(stack, definition), definition.id]));
 const functionId = (handler: RouteHandlerName): string => routeFunctionLogicalId(stack, handler);
 const functionProperties = (handler: RouteHandlerName): Record<string, unknown> => resources[functionId(handler)]?.Properties ?? {};
-const apiId = stack.getLogicalId(stack.api.node.defaultChild as CfnElement);
 
 const BRAND = BRAND_CONFIG_TABLE.id;
 const CUSTOMERS = CUSTOMERS_TABLE.id;
@@ -126,6 +124,7 @@ describe('environment', () => {
     });
   });
 
+  // The stage also names the registry of API stages whose authorizer caches it flushes (/ciam-gateway/dev/apis).
   test('admin-brands gets the stage, the brand and audit table names, audit retention and brand cache TTL', () => {
     expect(functionProperties(ADMIN_HANDLER).Environment).toEqual({
       Variables: {
@@ -134,7 +133,6 @@ describe('environment', () => {
         AUDIT_TABLE_NAME: { Ref: tableLogicalId(stack, AUDIT_TABLE) },
         AUDIT_RETENTION_DAYS: '30',
         BRAND_CACHE_TTL_SECONDS: '30',
-        REST_API_ID: { Ref: apiId },
         ...POWERTOOLS(ADMIN_HANDLER),
       },
     });
@@ -160,7 +158,7 @@ describe('customer functions', () => {
 describe('admin function', () => {
   test('may write its own log group, trace, and do exactly its DynamoDB grants: nothing else', () => {
     const logGroupId = (functionProperties(ADMIN_HANDLER).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-    const names = new Map([...tableIds, [logGroupId, 'its log group'], [apiId, 'the API'], ['AWS::Partition', 'aws'], ['AWS::Region', 'region']]);
+    const names = new Map([...tableIds, [logGroupId, 'its log group'], ['AWS::Partition', 'aws'], ['AWS::Region', 'region'], ['AWS::AccountId', 'account']]);
     expect(permissions(roleStatements(template, functionId(ADMIN_HANDLER)), names).sort()).toEqual(
       [
         'Allow logs:CreateLogStream on its log group',
@@ -171,8 +169,10 @@ describe('admin function', () => {
         `Allow dynamodb:PutItem on ${BRAND}`,
         `Allow dynamodb:Scan on ${BRAND}`,
         `Allow dynamodb:PutItem on ${AUDIT}`,
-        // ?flushAuthorizerCache=true: FlushStageAuthorizersCache on this stage only.
-        'Allow apigateway:DELETE on arn:${aws}:apigateway:${region}::/restapis/${the API}/stages/dev/cache/authorizers',
+        // ?flushAuthorizerCache=true: the API stages registered for the dev authorizer, read from SSM (that path only,
+        // not recursive), then FlushStageAuthorizersCache on each: their ids are only known at run time.
+        'Allow ssm:GetParametersByPath on arn:${aws}:ssm:${region}:${account}:parameter/ciam-gateway/dev/apis',
+        'Allow apigateway:DELETE on arn:${aws}:apigateway:${region}::/restapis/*/stages/*/cache/authorizers',
       ].sort(),
     );
   });

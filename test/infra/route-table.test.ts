@@ -1,26 +1,20 @@
 import 'aws-cdk-lib/testhelpers/jest-autoclean';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { RouteDefinition } from '../../lambdas/core/routes';
-import { apiMethod, apiResourceId } from './infra-test-support';
+import { CiamGatewayStack } from '../../lib/ciam-gateway-stack';
+import { resolveStageConfig } from '../../lib/stage-config';
+import { apiMethod, apiResourceId, deployedValue, testApp } from './infra-test-support';
 
-// Routes as they will grow: a path parameter, and a second route on an existing handler. The stack is loaded
-// in its own module registry so that it sees this route table instead of the real one.
+// Routes as they will grow, given as the stack's `routes`: a path parameter, a second route on an existing handler,
+// and no admin route.
 const ROUTES: RouteDefinition[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
   { method: 'GET', path: '/v1/brands/{brandId}', handler: 'whoami', auth: 'ciam', scopes: ['brand:read'] },
   { method: 'PUT', path: '/v1/brands/{brandId}', handler: 'whoami', auth: 'ciam', scopes: ['brand:write'] },
 ];
-let template: Template;
+const template = Template.fromStack(new CiamGatewayStack(testApp(), 'CiamGateway-dev', { stageConfig: resolveStageConfig('dev'), routes: ROUTES }));
 
-beforeAll(async () => {
-  await jest.isolateModulesAsync(async () => {
-    jest.doMock('../../lambdas/core/routes', () => ({ ROUTES }));
-    const { gatewayStack } = await import('./infra-test-support');
-    template = Template.fromStack(gatewayStack('dev'));
-  });
-});
-
-describe('the stack follows ROUTES', () => {
+describe('the stack follows its routes', () => {
   test('builds a path-parameter resource under its parent', () => {
     expect(apiResourceId(template, '/v1/brands/{brandId}')).toBeDefined();
   });
@@ -32,8 +26,19 @@ describe('the stack follows ROUTES', () => {
     });
   });
 
-  test('creates one function per handler, however many routes use it', () => {
+  test('creates one function per handler, however many routes use it, besides the authorizer', () => {
     template.resourceCountIs('AWS::Lambda::Function', 3);
     template.resourceCountIs('AWS::ApiGateway::Method', 3);
+  });
+
+  test("hands the authorizer the scopes of its ciam routes, keyed by the API's id", () => {
+    const [authorizer] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'ciam-authorizer' } } } }));
+    expect(JSON.parse(deployedValue(authorizer?.Properties.Environment.Variables.ROUTE_SCOPES))).toEqual({
+      placeholder0: { 'GET /v1/brands/{brandId}': ['brand:read'], 'PUT /v1/brands/{brandId}': ['brand:write'] },
+    });
+  });
+
+  test('has no admin API base URL without admin routes', () => {
+    expect(Object.keys(template.findOutputs('AdminApiBaseUrl'))).toEqual([]);
   });
 });

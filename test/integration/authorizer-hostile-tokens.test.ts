@@ -304,6 +304,18 @@ describe('scopes', () => {
     const ok = await call(await signToken(a1, claimsFor('brand-scoped', { scope: 'openid loyalty:read' })), 'brand-scoped');
     expect(ok.status).toBe(200);
   });
+
+  it("denies a route whose scopes the token lacks, and only that route, in the same cached policy", async () => {
+    const token = await good({ scope: 'profile' });
+    const me = await harness.invoke({ token, brandId: 'brand-a', path: '/v1/me' });
+    expect(me.status).toBe(403);
+    if (me.status === 401) return;
+    // The policy API Gateway caches for this token: the route it lacks openid for stays shut, the rest is open.
+    expect(me.allows('GET', '/v1/whoami')).toBe(true);
+    expect(me.allows('POST', '/v1/customers/link')).toBe(false);
+    expect(me.allows('GET', '/v1/never-named')).toBe(true);
+    expect((await harness.invoke({ token: await good({ scope: 'openid' }), brandId: 'brand-a', path: '/v1/me' })).status).toBe(200);
+  });
 });
 
 describe('JWKS endpoint behaviour', () => {

@@ -6,7 +6,8 @@ import { BrandAdminStore } from '../../lambdas/adapters/brand-admin-store';
 import { BrandConfigRepository } from '../../lambdas/adapters/brand-config-repository';
 import { parseBrandConfig, type BrandConfig } from '../../lambdas/core/brand-config';
 import { AdminError, UpstreamError } from '../../lambdas/core/errors';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
+import { toCreateTableInput } from '../../lib/local/local-tables';
 
 /**
  * The admin store against DynamoDB Local: optimistic concurrency on `version`, the dry run, and the audit record

@@ -10,7 +10,8 @@ import { changeIdentifier } from '../../lambdas/core/identifier-change';
 import { linkCustomer } from '../../lambdas/core/login-linking';
 import { mergeRegistration } from '../../lambdas/core/registration-merge';
 import { ConflictError, UpstreamError } from '../../lambdas/core/errors';
-import { AUDIT_TABLE, CUSTOMERS_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { AUDIT_TABLE, CUSTOMERS_TABLE } from '../../lib/table-definitions';
+import { toCreateTableInput } from '../../lib/local/local-tables';
 import { CountingProxy } from '../support/counting-proxy';
 
 /**

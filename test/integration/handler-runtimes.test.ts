@@ -10,7 +10,8 @@ import { customerRouteDependencies } from '../../lambdas/adapters/customer-runti
 import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE } from '../../lib/table-definitions';
+import { toCreateTableInput } from '../../lib/local/local-tables';
 import { TestHttpServer } from '../support/jwks-server';
 import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
 

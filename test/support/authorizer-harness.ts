@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { BRAND_CONFIG_TABLE, toCreateTableInput } from '../../lib/table-definitions';
+import { BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
+import { toCreateTableInput } from '../../lib/local/local-tables';
 import { authorizerDependencies } from '../../lambdas/adapters/authorizer-runtime';
-import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
+import { functionEnvironmentVariables, readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import type { ErrorCode } from '../../lambdas/core/errors';
+import type { RouteScopes } from '../../lambdas/core/route-scopes';
+import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
 import type { PolicyDocument } from '../../lambdas/core/route-policy';
 import { createAuthorizerHandler } from '../../lambdas/handlers/authorizer';
 import { policyAllows } from '../../lib/local/evaluate-policy';
@@ -16,7 +19,8 @@ import { CountingProxy } from './counting-proxy';
  * and the real runtime wiring, against a fresh brand table in DynamoDB Local behind a counting proxy. The refusal
  * codes come through the local-only `onRefusal` hook, as local mode gets them.
  */
-export const API_ARN_PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/local';
+const API_ID = 'abcdef1234';
+export const API_ARN_PREFIX = `arn:aws:execute-api:us-east-1:123456789012:${API_ID}/local`;
 
 export type Outcome =
   | { readonly status: 401; readonly code: ErrorCode }
@@ -37,6 +41,8 @@ export interface AuthorizerHarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Epoch ms clock for the caches and token checks. @default Date.now */
   readonly now?: () => number;
+  /** The route scopes of the API the calls go to (`API_ID`), written to ROUTE_SCOPES. @default this project's, `routeScopesOf(ROUTES)` */
+  readonly routeScopes?: RouteScopes;
 }
 
 export async function startAuthorizerHarness(options: AuthorizerHarnessOptions = {}): Promise<AuthorizerHarness> {
@@ -49,10 +55,13 @@ export async function startAuthorizerHarness(options: AuthorizerHarnessOptions =
   const documents = DynamoDBDocumentClient.from(client);
 
   const env = readFunctionEnvironment('authorizer', {
-    STAGE: 'local',
-    ALLOW_LOOPBACK_HTTP: 'true',
-    BRAND_TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    ...functionEnvironmentVariables('authorizer', {
+      stage: 'local',
+      allowLoopbackHttp: true,
+      brandTableName: tableName,
+      dynamodbEndpoint: dynamodb.endpoint,
+      routeScopes: { [API_ID]: options.routeScopes ?? routeScopesOf(ROUTES) },
+    }),
     ...options.env,
   });
   // By event, since calls run concurrently.

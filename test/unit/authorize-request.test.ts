@@ -1,20 +1,17 @@
 import { createRequestAuthorizer } from '../../lambdas/core/authorize-request';
 import type { BrandConfig } from '../../lambdas/core/brand-config';
 import { TokenError } from '../../lambdas/core/errors';
-import type { RouteDefinition } from '../../lambdas/core/routes';
 import { createTokenVerifier } from '../../lambdas/core/verify-token';
 import { policyAllows } from '../../lib/local/evaluate-policy';
 import { makeKey, signToken, type TestKey } from '../support/tokens';
 import { brand, claimsAt, fakeResolver, ISSUER, NOW } from './fixtures';
 
-const PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
-const arn = (method: string, path: string) => `${PREFIX}/${method}${path}`;
+const API = 'abcdef1234';
+const PREFIX = `arn:aws:execute-api:eu-west-1:123456789012:${API}/prod`;
+const arn = (method: string, path: string, prefix = PREFIX) => `${prefix}/${method}${path}`;
 
-const ROUTES: readonly RouteDefinition[] = [
-  { method: 'GET', path: '/v1/open', handler: 'whoami', auth: 'ciam', scopes: [] },
-  { method: 'GET', path: '/v1/items/{id}', handler: 'whoami', auth: 'ciam', scopes: ['items:read'] },
-  { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
-];
+/** A consumer's API: `/v1/open` named with no scope, `/v1/items/{id}` needing items:read, anything else unnamed. */
+const ROUTE_SCOPES = { [API]: { 'GET /v1/open': [], 'GET /v1/items/{id}': ['items:read'] } };
 
 const BRANDS: Record<string, BrandConfig> = {
   'brand-a': brand(),
@@ -39,7 +36,7 @@ function setup() {
       return BRANDS[brandId];
     },
     verifyToken: createTokenVerifier({ resolveKey: resolver.resolveKey, now: () => NOW * 1000 }),
-    routes: ROUTES,
+    routeScopes: ROUTE_SCOPES,
   });
   return { authorize, lookups, resolver };
 }
@@ -71,12 +68,28 @@ describe('createRequestAuthorizer: scope and the cached policy', () => {
     expect(decision.policyDocument.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
+  it('allows the routes it never named to any valid token of the brand', async () => {
+    const { authorize } = setup();
+    const decision = await authorize(await request({ scope: 'openid' }));
+    expect(policyAllows(decision.policyDocument, arn('POST', '/v1/orders'))).toBe(true);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/'))).toBe(true);
+  });
+
+  it('reads the route scopes of the API the method ARN names; another API\'s routes are all open', async () => {
+    const { authorize } = setup();
+    const other = 'arn:aws:execute-api:eu-west-1:123456789012:otherapi01/live';
+    const decision = await authorize(await request({ scope: 'openid' }, 'brand-a', arn('GET', '/v1/items/1', other)));
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/items/1', other))).toBe(true);
+    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/items/1'))).toBe(false);
+  });
+
   it('denies every route, and names the missing scopes, when the token lacks a brand-required scope', async () => {
     const { authorize } = setup();
     const decision = await authorize(await request({ scope: 'loyalty:read items:read' }, 'brand-scoped'));
     expect(decision.missingBrandScopes).toEqual(['loyalty:write']);
-    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/open'))).toBe(false);
-    expect(policyAllows(decision.policyDocument, arn('GET', '/v1/items/123'))).toBe(false);
+    for (const [method, path] of [['GET', '/v1/open'], ['GET', '/v1/items/123'], ['POST', '/v1/never-named']] as const) {
+      expect(policyAllows(decision.policyDocument, arn(method, path))).toBe(false);
+    }
     expect(decision.policyDocument.Statement.some((s) => s.Effect === 'Allow')).toBe(false);
   });
 

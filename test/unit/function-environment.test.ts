@@ -1,4 +1,6 @@
-import { functionEnvironmentVariables, readFunctionEnvironment, type EnvironmentSource, type FunctionKind } from '../../lambdas/adapters/function-environment';
+import {
+  environmentVariableName, functionEnvironmentVariables, readFunctionEnvironment, type EnvironmentSource, type FunctionKind,
+} from '../../lambdas/adapters/function-environment';
 import { ConfigValidationError } from '../../lambdas/core/errors';
 
 const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' };
@@ -19,7 +21,7 @@ function problemsOf(kind: FunctionKind, source: EnvironmentSource): readonly str
 describe('readFunctionEnvironment', () => {
   it('gives the authorizer its settings, with the defaults', () => {
     expect(readFunctionEnvironment('authorizer', AUTHORIZER)).toEqual({
-      stage: 'prod', brandTableName: 'brands', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, allowLoopbackHttp: false,
+      stage: 'prod', brandTableName: 'brands', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, routeScopes: {}, allowLoopbackHttp: false,
       dynamodbEndpoint: undefined, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
     });
   });
@@ -27,14 +29,15 @@ describe('readFunctionEnvironment', () => {
   it('reads every setting of each kind, and only those', () => {
     const everything = {
       ...CUSTOMER, STAGE: 'local', BRAND_CACHE_TTL_SECONDS: '0', JWKS_COOLDOWN_SECONDS: '600', ALLOW_LOOPBACK_HTTP: 'true',
-      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', REST_API_ID: 'api', LOCAL_GATEWAY_URL: 'http://127.0.0.1:3000',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', LOCAL_GATEWAY_URL: 'http://127.0.0.1:3000', ROUTE_SCOPES: '{"local":{"GET /x":["a"]}}',
       POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns', POWERTOOLS_LOG_LEVEL: 'DEBUG',
     };
     const powertools = { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' };
     const local = { allowLoopbackHttp: true, dynamodbEndpoint: 'http://127.0.0.1:8000' };
     expect(readFunctionEnvironment('basic', everything)).toEqual({ stage: 'local', ...powertools });
     expect(readFunctionEnvironment('authorizer', everything)).toEqual({
-      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, ...local, ...powertools,
+      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, routeScopes: { local: { 'GET /x': ['a'] } },
+      ...local, ...powertools,
     });
     expect(readFunctionEnvironment('customer', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, customersTableName: 'customers', auditTableName: 'audit',
@@ -42,7 +45,7 @@ describe('readFunctionEnvironment', () => {
     });
     expect(readFunctionEnvironment('admin', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, auditTableName: 'audit', auditRetentionDays: 30,
-      restApiId: 'api', localGatewayUrl: 'http://127.0.0.1:3000', ...local, ...powertools,
+      localGatewayUrl: 'http://127.0.0.1:3000', ...local, ...powertools,
     });
   });
 
@@ -95,6 +98,21 @@ describe('readFunctionEnvironment', () => {
     ]);
   });
 
+  it('reads ROUTE_SCOPES as route scopes by API id, checked once', () => {
+    const routeScopes = { abcdef1234: { 'GET /orders/{id}': ['orders:read'], 'ANY /admin': ['admin'] }, other12345: {} };
+    expect(readFunctionEnvironment('authorizer', { ...AUTHORIZER, ROUTE_SCOPES: JSON.stringify(routeScopes) }).routeScopes).toEqual(routeScopes);
+  });
+
+  it.each([
+    ['not JSON', '{"abcdef1234":', ['ROUTE_SCOPES is not JSON']],
+    ['a list', '[]', ['ROUTE_SCOPES: route scopes by API must be an object of "<apiId>": { "METHOD /path": [scopes] }']],
+    ['a bad API id', '{"abc-1":{}}', ['ROUTE_SCOPES: "abc-1" is not an API id']],
+    ['a bad route key', '{"abcdef1234":{"GET orders":[]}}', ['ROUTE_SCOPES: abcdef1234: "GET orders": the path must start with /']],
+    ['bad scopes', '{"abcdef1234":{"GET /orders":"orders:read"}}', ['ROUTE_SCOPES: abcdef1234: "GET /orders": scopes must be a list of scope names (RFC 6749 characters, no spaces)']],
+  ])('refuses ROUTE_SCOPES holding %s, naming it', (_name, value, problems) => {
+    expect(problemsOf('authorizer', { ...AUTHORIZER, ROUTE_SCOPES: value })).toEqual(problems);
+  });
+
   it('ignores the variables of other kinds: one environment can serve every function in local mode', () => {
     expect(readFunctionEnvironment('basic', { STAGE: 'prod', JWKS_COOLDOWN_SECONDS: 'not checked here' })).toMatchObject({ stage: 'prod' });
   });
@@ -119,6 +137,17 @@ describe('functionEnvironmentVariables', () => {
     expect(readFunctionEnvironment('customer', functionEnvironmentVariables('customer', values))).toEqual({
       ...values, brandCacheTtlSeconds: 60, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
     });
+  });
+
+  it('writes route scopes as the JSON the function reads back, and names their variable for a deferred writer', () => {
+    const routeScopes = { abcdef1234: { 'GET /orders/{id}': ['orders:read'] } };
+    const variables = functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', routeScopes });
+    expect(variables).toMatchObject({ ROUTE_SCOPES: JSON.stringify(routeScopes) });
+    expect(readFunctionEnvironment('authorizer', variables).routeScopes).toEqual(routeScopes);
+    expect(environmentVariableName('routeScopes')).toBe('ROUTE_SCOPES');
+    expect(() => functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', routeScopes: { abcdef1234: { 'GET x': [] } } })).toThrow(
+      new ConfigValidationError('ENVIRONMENT_INVALID', ['ROUTE_SCOPES: abcdef1234: "GET x": the path must start with /']),
+    );
   });
 
   it('refuses values the function would refuse, naming each', () => {

@@ -1,4 +1,5 @@
-import { ROUTES } from '../../lambdas/core/routes';
+import { parseRouteScopes } from '../../lambdas/core/route-scopes';
+import { ROUTES, routeScopesOf, type RouteDefinition } from '../../lambdas/core/routes';
 
 describe('ROUTES', () => {
   it('keeps /health public and guards /v1/whoami with no extra scope', () => {
@@ -21,5 +22,23 @@ describe('ROUTES', () => {
 
   it('gives public routes no scopes: nothing would enforce them', () => {
     for (const r of ROUTES.filter((x) => x.auth === 'none')) expect(r.scopes).toEqual([]);
+  });
+});
+
+describe('routeScopesOf', () => {
+  it('gives the authorizer the ciam routes only, by "METHOD /path", with their scopes', () => {
+    const routes: RouteDefinition[] = [
+      { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
+      { method: 'GET', path: '/v1/whoami', handler: 'whoami', auth: 'ciam', scopes: [] },
+      { method: 'PUT', path: '/v1/items/{id}', handler: 'me', auth: 'ciam', scopes: ['openid', 'items:write'] },
+      { method: 'GET', path: '/v1/admin/brands', handler: 'admin-brands', auth: 'admin', scopes: [] },
+    ];
+    expect(routeScopesOf(routes)).toEqual({ 'GET /v1/whoami': [], 'PUT /v1/items/{id}': ['openid', 'items:write'] });
+  });
+
+  it("writes this project's table as valid route scopes, the customer routes needing openid", () => {
+    const routeScopes = parseRouteScopes(routeScopesOf(ROUTES));
+    expect(routeScopes).toMatchObject({ 'GET /v1/whoami': [], 'GET /v1/me': ['openid'], 'POST /v1/customers/link': ['openid'] });
+    expect(Object.keys(routeScopes).some((key) => key.includes('/admin') || key.includes('/health'))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { AdminBrandStore, AdminDependencies } from '../../../lambdas/adapters/admin-runtime';
+import type { AuthorizerCacheFlushResult } from '../../../lambdas/adapters/authorizer-cache-flusher';
 import type { StoredBrand } from '../../../lambdas/adapters/brand-item';
 import { parseBrandConfig, type BrandConfig } from '../../../lambdas/core/brand-config';
 import { diffBrandConfigs } from '../../../lambdas/core/brand-config-diff';
@@ -50,7 +51,7 @@ class FakeBrandStore implements AdminBrandStore {
   }
 }
 
-function setup(options: { flusher?: boolean } = {}) {
+function setup(options: { flushFailures?: AuthorizerCacheFlushResult['failed'] } = {}) {
   const clock = fakeClock();
   const store = new FakeBrandStore(clock.now);
   const checks: { brand: BrandConfig; sampleToken: string | undefined }[] = [];
@@ -62,8 +63,9 @@ function setup(options: { flusher?: boolean } = {}) {
       checks.push({ brand, sampleToken });
       return { ok: true, steps: [{ step: 'discovery', ok: true, detail: 'fine' }] };
     },
-    flushAuthorizerCache: options.flusher === false ? undefined : async () => {
+    flushAuthorizerCache: async () => {
       flushes += 1;
+      return { flushed: ['own/dev', 'orders/v1'], failed: options.flushFailures ?? [] };
     },
     observability: recordingObservability(),
   };
@@ -81,7 +83,7 @@ const config = (overrides: Record<string, unknown> = {}) => {
 };
 
 /** A brand `brand-a` stored at version 1. */
-async function withBrand(options: { flusher?: boolean } = {}) {
+async function withBrand(options: { flushFailures?: AuthorizerCacheFlushResult['failed'] } = {}) {
   const context = setup(options);
   expect((await context.handle(put('brand-a', config()))).statusCode).toBe(201);
   return context;
@@ -153,13 +155,21 @@ describe('PUT /v1/admin/brands/{brandId}', () => {
     }
   });
 
-  it('flushes the authorizer cache only when asked, and says whether it could', async () => {
+  it('flushes the authorizer caches only when asked, and names the stages flushed', async () => {
     const { handle, flushes } = await withBrand();
-    const flushed = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '1', query: { flushAuthorizerCache: 'true' } }));
-    expect([bodyOf(flushed).authorizerCacheFlushed, flushes()]).toEqual([true, 1]);
-    const unflushable = await withBrand({ flusher: false });
-    const response = await unflushable.handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '1', query: { flushAuthorizerCache: 'true' } }));
-    expect(bodyOf(response).authorizerCacheFlushed).toBe(false);
+    const unasked = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '1' }));
+    expect([bodyOf(unasked).authorizerCacheFlushed, bodyOf(unasked).authorizerCacheFlush, flushes()]).toEqual([undefined, undefined, 0]);
+    const flushed = await handle(put('brand-a', config({ displayName: 'C' }), { ifMatch: '2', query: { flushAuthorizerCache: 'true' } }));
+    expect(bodyOf(flushed)).toMatchObject({ version: 3, authorizerCacheFlushed: true, authorizerCacheFlush: { flushed: ['own/dev', 'orders/v1'], failed: [] } });
+    expect(flushes()).toBe(1);
+  });
+
+  it('still answers the stored change when a stage could not be flushed, naming it and its code', async () => {
+    const failed = [{ stage: 'gone/prod', code: 'FETCH_FAILED' as const }];
+    const { handle } = await withBrand({ flushFailures: failed });
+    const response = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '1', query: { flushAuthorizerCache: 'true' } }));
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toMatchObject({ version: 2, authorizerCacheFlushed: false, authorizerCacheFlush: { flushed: ['own/dev', 'orders/v1'], failed } });
   });
 });
 

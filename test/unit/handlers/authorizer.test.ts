@@ -2,8 +2,7 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthorizerDependencies } from '../../../lambdas/adapters/authorizer-runtime';
 import type { AuthorizationDecision, AuthorizeInput } from '../../../lambdas/core/authorize-request';
 import { ConfigValidationError, TokenError, UpstreamError, type ErrorCode } from '../../../lambdas/core/errors';
-import { ROUTES } from '../../../lambdas/core/routes';
-import { policyFor } from '../../../lambdas/core/route-policy';
+import { routePolicy } from '../../../lambdas/core/route-policy';
 import { createAuthorizerHandler, handler } from '../../../lambdas/handlers/authorizer';
 import { recordingObservability } from '../../support/handler-fakes';
 
@@ -16,7 +15,7 @@ function authorizerEvent(headers: Record<string, string>): APIGatewayRequestAuth
 function decision(missingBrandScopes: readonly string[] = []): AuthorizationDecision {
   return {
     principalId: 'brand-a|user-1',
-    policyDocument: policyFor(METHOD_ARN, ROUTES, () => missingBrandScopes.length === 0),
+    policyDocument: routePolicy({ abcdef1234: { 'GET /v1/me': ['openid'] } })(METHOD_ARN, new Set(['openid']), missingBrandScopes.length > 0),
     context: { brandId: 'brand-a', sub: 'user-1', iss: 'https://issuer.example', principalType: 'customer', tokenType: 'access', scopes: 'openid', validUntil: 1 },
     missingBrandScopes,
   };

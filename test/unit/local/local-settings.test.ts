@@ -15,17 +15,18 @@ describe('readLocalSettings', () => {
 
   it('reads every variable, and passes the functions\' settings on', () => {
     const settings = readLocalSettings({
-      PORT: '0', CIAM_PORT: '4001', LOCAL_ADMIN_KEY: 'sesame', LOCAL_BRANDS_FILE: '/srv/brands.json',
+      PORT: '0', CIAM_PORT: '4001', LOCAL_ADMIN_KEY: 'sesame', LOCAL_BRANDS_FILE: '/srv/brands.json', LOCAL_ROUTES_FILE: '/srv/routes.json',
       AUTHORIZER_RESULTS_CACHE_TTL_SECONDS: '0', BRAND_CACHE_TTL_SECONDS: '5', JWKS_COOLDOWN_SECONDS: '1',
     });
     expect(settings).toEqual({
-      port: 0, ciamPort: 4001, adminKey: 'sesame', brandsFile: '/srv/brands.json', resultsCacheTtlSeconds: 0,
+      port: 0, ciamPort: 4001, adminKey: 'sesame', brandsFile: '/srv/brands.json', routesFile: '/srv/routes.json', resultsCacheTtlSeconds: 0,
       functionSettings: { brandCacheTtlSeconds: 5, jwksCooldownSeconds: 1 },
     });
   });
 
-  it('resolves LOCAL_BRANDS_FILE from the directory npm was run in (INIT_CWD)', () => {
-    expect(readLocalSettings({ LOCAL_BRANDS_FILE: 'brands.json', INIT_CWD: '/home/dev/work' }).brandsFile).toBe('/home/dev/work/brands.json');
+  it('resolves LOCAL_BRANDS_FILE and LOCAL_ROUTES_FILE from the directory npm was run in (INIT_CWD)', () => {
+    const settings = readLocalSettings({ LOCAL_BRANDS_FILE: 'brands.json', LOCAL_ROUTES_FILE: '../api/routes.json', INIT_CWD: '/home/dev/work' });
+    expect(settings).toMatchObject({ brandsFile: '/home/dev/work/brands.json', routesFile: '/home/dev/api/routes.json' });
   });
 
   it('names every bad variable at once, the functions\' with the bounds of the environment contract', () => {

@@ -1,0 +1,43 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { stageParameterName, type StageParameter } from '../lambdas/core/ssm-parameter-names';
+import { throwIfInvalid } from './props-validation';
+import { STAGE_NAME_PATTERN } from './stage-config';
+
+export interface CiamGatewayStageParametersProps {
+  /** The gateway stage the parameters are published under: `/ciam-gateway/<stage>/…`. */
+  readonly stage: string;
+  /** The CIAM authorizer's function (`CiamAuthorizer.handler`). */
+  readonly authorizerFunction: IFunction;
+  /** The brand configuration table the authorizer reads. */
+  readonly brandTable: ITable;
+}
+
+/**
+ * What a deployed gateway stage tells other stacks and apps in its account and region, as SSM String parameters:
+ * `/ciam-gateway/<stage>/authorizer-function-arn` (what `CiamAuthorizer.fromStage` attaches to their APIs), and
+ * `/ciam-gateway/<stage>/brand-table-name` and `…/brand-table-arn` (for a CiamAuthorizer of their own over the shared
+ * brand table). Resolving them at deploy time needs no credentials at synth, and no stack exports to pin.
+ */
+export class CiamGatewayStageParameters extends Construct {
+  public readonly authorizerFunctionArn: StringParameter;
+  public readonly brandTableName: StringParameter;
+  public readonly brandTableArn: StringParameter;
+
+  constructor(scope: Construct, id: string, props: CiamGatewayStageParametersProps) {
+    super(scope, id);
+    throwIfInvalid(this, 'CiamGatewayStageParameters', STAGE_NAME_PATTERN.test(props.stage) ? [] : [`stage must be a literal stage name matching ${STAGE_NAME_PATTERN} (got ${JSON.stringify(props.stage)})`]);
+    const publish = (constructId: string, parameter: StageParameter, value: string, description: string) =>
+      new StringParameter(this, constructId, {
+        parameterName: stageParameterName(props.stage, parameter),
+        stringValue: value,
+        description: `CIAM gateway ${props.stage}: ${description}`,
+        tier: ParameterTier.STANDARD,
+      });
+    this.authorizerFunctionArn = publish('AuthorizerFunctionArn', 'authorizer-function-arn', props.authorizerFunction.functionArn, 'the CIAM authorizer function');
+    this.brandTableName = publish('BrandTableName', 'brand-table-name', props.brandTable.tableName, 'the brand configuration table');
+    this.brandTableArn = publish('BrandTableArn', 'brand-table-arn', props.brandTable.tableArn, 'the brand configuration table');
+  }
+}
