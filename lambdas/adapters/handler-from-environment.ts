@@ -7,19 +7,20 @@ import { readFunctionEnvironment, type EnvironmentSource, type FunctionEnvironme
  * modules for their factories); the handler then rejects every call with that ConfigValidationError, which names
  * every bad variable in the function's log.
  *
- * @param source the variables to read. @default the process environment
+ * @param options.source the variables to read. @default the process environment
+ * @param options.whenInvalid the handler to run instead when the environment is invalid. @default one that rejects
  */
 export function handlerFromEnvironment<K extends FunctionKind, E, R>(
   kind: K,
   build: (env: FunctionEnvironment<K>) => (event: E) => Promise<R>,
-  source?: EnvironmentSource,
+  options: { readonly source?: EnvironmentSource; readonly whenInvalid?: (error: ConfigValidationError) => (event: E) => Promise<R> } = {},
 ): (event: E) => Promise<R> {
   let environment: FunctionEnvironment<K>;
   try {
-    environment = readFunctionEnvironment(kind, source);
+    environment = readFunctionEnvironment(kind, options.source);
   } catch (err) {
     if (!(err instanceof ConfigValidationError)) throw err;
-    return () => Promise.reject(err);
+    return options.whenInvalid?.(err) ?? (() => Promise.reject(err));
   }
   return build(environment);
 }

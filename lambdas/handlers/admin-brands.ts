@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { adminDependencies, type AdminDependencies } from '../adapters/admin-runtime';
 import type { StoredBrand } from '../adapters/brand-item';
-import { handlerFromEnvironment } from '../adapters/handler-from-environment';
 import { headerValue } from '../adapters/http-headers';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
-import { withErrorResponses } from '../adapters/with-error-responses';
+import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { AdminError, RequestError } from '../core/errors';
 import { readJsonBody } from '../core/request-bodies';
 
@@ -61,7 +60,7 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
   }, deps.observability);
 }
 
-export const handler = handlerFromEnvironment('admin', (env) => createAdminBrandsHandler(adminDependencies(env)));
+export const handler = proxyHandlerFromEnvironment('admin', (env) => createAdminBrandsHandler(adminDependencies(env)));
 
 function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
   const body = readJsonBody(event.body, event.isBase64Encoded);

@@ -1,7 +1,6 @@
 import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
-import { handlerFromEnvironment } from '../adapters/handler-from-environment';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
-import { withErrorResponses } from '../adapters/with-error-responses';
+import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { changeIdentifier } from '../core/identifier-change';
 import { identifierChangeSchema, parseBody } from '../core/request-bodies';
 
@@ -18,4 +17,4 @@ export function createChangeIdentifierHandler(deps: CustomerRouteDependencies): 
   }, deps.observability);
 }
 
-export const handler = handlerFromEnvironment('customer', (env) => createChangeIdentifierHandler(customerRouteDependencies(env)));
+export const handler = proxyHandlerFromEnvironment('customer', (env) => createChangeIdentifierHandler(customerRouteDependencies(env)));

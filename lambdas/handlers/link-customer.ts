@@ -1,7 +1,6 @@
 import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
-import { handlerFromEnvironment } from '../adapters/handler-from-environment';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
-import { withErrorResponses } from '../adapters/with-error-responses';
+import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { linkCustomer } from '../core/login-linking';
 
 /** `POST /v1/customers/link`: after a login or a profile update at the CIAM. Idempotent. */
@@ -13,4 +12,4 @@ export function createLinkCustomerHandler(deps: CustomerRouteDependencies): Prox
   }, deps.observability);
 }
 
-export const handler = handlerFromEnvironment('customer', (env) => createLinkCustomerHandler(customerRouteDependencies(env)));
+export const handler = proxyHandlerFromEnvironment('customer', (env) => createLinkCustomerHandler(customerRouteDependencies(env)));

@@ -1,7 +1,6 @@
 import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
-import { handlerFromEnvironment } from '../adapters/handler-from-environment';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
-import { withErrorResponses } from '../adapters/with-error-responses';
+import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { findLinkedCustomer } from '../core/linked-customer';
 
 /** `GET /v1/me`: the caller's mapped CIAM profile and the customer linked to it, or `customer: null`. */
@@ -16,4 +15,4 @@ export function createMeHandler(deps: CustomerRouteDependencies): ProxyHandler {
   }, deps.observability);
 }
 
-export const handler = handlerFromEnvironment('customer', (env) => createMeHandler(customerRouteDependencies(env)));
+export const handler = proxyHandlerFromEnvironment('customer', (env) => createMeHandler(customerRouteDependencies(env)));

@@ -1,7 +1,6 @@
 import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
-import { handlerFromEnvironment } from '../adapters/handler-from-environment';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
-import { withErrorResponses } from '../adapters/with-error-responses';
+import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { mergeRegistration } from '../core/registration-merge';
 import { parseBody, registrationSchema } from '../core/request-bodies';
 
@@ -14,4 +13,4 @@ export function createRegisterCustomerHandler(deps: CustomerRouteDependencies): 
   }, deps.observability);
 }
 
-export const handler = handlerFromEnvironment('customer', (env) => createRegisterCustomerHandler(customerRouteDependencies(env)));
+export const handler = proxyHandlerFromEnvironment('customer', (env) => createRegisterCustomerHandler(customerRouteDependencies(env)));

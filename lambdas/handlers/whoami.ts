@@ -1,8 +1,7 @@
 import { readAuthorizerContext } from '../adapters/authorizer-context';
-import { handlerFromEnvironment } from '../adapters/handler-from-environment';
 import type { Observability } from '../adapters/observability';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
-import { withErrorResponses } from '../adapters/with-error-responses';
+import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 
 export interface WhoamiDependencies {
   /** Epoch milliseconds: a cached decision past its `validUntil` is refused. @default Date.now */
@@ -17,4 +16,4 @@ export function createWhoamiHandler(deps: WhoamiDependencies = {}): ProxyHandler
   return withErrorResponses(async (event) => json(200, readAuthorizerContext(event, now())), deps.observability);
 }
 
-export const handler = handlerFromEnvironment('basic', () => createWhoamiHandler());
+export const handler = proxyHandlerFromEnvironment('basic', () => createWhoamiHandler());

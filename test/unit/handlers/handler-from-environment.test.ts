@@ -1,10 +1,12 @@
 import { handlerFromEnvironment } from '../../../lambdas/adapters/handler-from-environment';
+import { proxyHandlerFromEnvironment } from '../../../lambdas/adapters/with-error-responses';
 import { ConfigValidationError } from '../../../lambdas/core/errors';
+import { proxyEvent } from '../../support/handler-fakes';
 
 describe('handlerFromEnvironment', () => {
   it('reads the environment and builds the handler once, not per call', async () => {
     const build = jest.fn((env: { stage: string; brandCacheTtlSeconds: number }) => async (event: string) => `${env.stage}/${env.brandCacheTtlSeconds}/${event}`);
-    const handle = handlerFromEnvironment('authorizer', build, { STAGE: 'dev', BRAND_TABLE_NAME: 'brands', BRAND_CACHE_TTL_SECONDS: '30' });
+    const handle = handlerFromEnvironment('authorizer', build, { source: { STAGE: 'dev', BRAND_TABLE_NAME: 'brands', BRAND_CACHE_TTL_SECONDS: '30' } });
     expect(build).toHaveBeenCalledTimes(1);
     expect(build.mock.calls[0]?.[0]).toMatchObject({ stage: 'dev', brandTableName: 'brands', brandCacheTtlSeconds: 30, jwksCooldownSeconds: 30 });
     await expect(handle('a')).resolves.toBe('dev/30/a');
@@ -14,7 +16,7 @@ describe('handlerFromEnvironment', () => {
 
   it('does not throw on a bad environment: every call rejects with the one error naming each bad variable', async () => {
     const build = jest.fn(() => async (_event: string) => 'never');
-    const handle = handlerFromEnvironment('customer', build, { STAGE: 'dev', AUDIT_RETENTION_DAYS: 'forever' });
+    const handle = handlerFromEnvironment('customer', build, { source: { STAGE: 'dev', AUDIT_RETENTION_DAYS: 'forever' } });
     expect(build).not.toHaveBeenCalled();
     const problems = [
       'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS must be an integer from 1 to 3650',
@@ -29,6 +31,22 @@ describe('handlerFromEnvironment', () => {
   it('lets a failure of the wiring itself throw at load, as Lambda reports an init error', () => {
     expect(() => handlerFromEnvironment('basic', () => {
       throw new TypeError('wiring bug');
-    }, { STAGE: 'dev' })).toThrow('wiring bug');
+    }, { source: { STAGE: 'dev' } })).toThrow('wiring bug');
+  });
+});
+
+describe('proxyHandlerFromEnvironment', () => {
+  it('answers every request of a broken deployment with 503 ENVIRONMENT_INVALID, naming nothing to the caller', async () => {
+    const build = jest.fn(() => async () => ({ statusCode: 200, body: 'never' }));
+    const handle = proxyHandlerFromEnvironment('customer', build, { STAGE: 'dev' });
+    expect(build).not.toHaveBeenCalled();
+    const response = await handle(proxyEvent());
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body)).toEqual({ code: 'ENVIRONMENT_INVALID', message: expect.any(String) });
+  });
+
+  it('runs the built handler when the environment is good', async () => {
+    const handle = proxyHandlerFromEnvironment('basic', () => async () => ({ statusCode: 204, body: '' }), { STAGE: 'dev' });
+    expect((await handle(proxyEvent())).statusCode).toBe(204);
   });
 });
