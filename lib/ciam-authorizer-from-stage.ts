@@ -7,8 +7,7 @@ import type { RouteScopes } from '../lambdas/core/route-scopes';
 import { stageParameterName } from '../lambdas/core/ssm-parameter-names';
 import { ApiAuthorizers, type AuthorizerForOptions } from './ciam-api-authorizers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS } from './ciam-authorizer-defaults';
-import { secondsProblem, throwIfInvalid } from './props-validation';
-import { STAGE_NAME_PATTERN } from './stage-config';
+import { secondsProblem, stageProblems, throwIfInvalid } from './props-validation';
 
 export interface ImportCiamAuthorizerProps {
   /** The deployed gateway stage whose authorizer to use: its SSM parameters `/ciam-gateway/<stage>/…`. */
@@ -38,7 +37,7 @@ export class ImportedCiamAuthorizer extends Construct {
   constructor(scope: Construct, id: string, props: ImportCiamAuthorizerProps) {
     super(scope, id);
     throwIfInvalid(this, 'CiamAuthorizer.fromStage', [
-      ...(STAGE_NAME_PATTERN.test(props.stage) ? [] : [`stage must be a literal stage name matching ${STAGE_NAME_PATTERN} (got ${JSON.stringify(props.stage)})`]),
+      ...stageProblems(props.stage),
       ...secondsProblem('resultsCacheTtl', props.resultsCacheTtl, CIAM_AUTHORIZER_LIMITS.resultsCacheTtlSeconds),
     ]);
     this.stage = props.stage;

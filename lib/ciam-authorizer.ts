@@ -1,4 +1,4 @@
-import { Lazy, Stack, Token, Tokenization, type Duration } from 'aws-cdk-lib';
+import { Lazy, Stack, Tokenization, type Duration } from 'aws-cdk-lib';
 import type { IAuthorizer, IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -10,9 +10,8 @@ import { BUNDLE_ENVIRONMENT } from './bundling';
 import { ApiAuthorizers, type AuthorizerForOptions } from './ciam-api-authorizers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS, CIAM_AUTHORIZER_SERVICE_NAME } from './ciam-authorizer-defaults';
 import { importCiamAuthorizer, type ImportCiamAuthorizerProps, type ImportedCiamAuthorizer } from './ciam-authorizer-from-stage';
-import { isWholeInRange, outOfRange, secondsProblem, throwIfInvalid } from './props-validation';
+import { isWholeInRange, outOfRange, secondsProblem, stageProblems, throwIfInvalid } from './props-validation';
 import { ServiceFunction } from './service-function';
-import { STAGE_NAME_PATTERN } from './stage-config';
 
 /** The few function settings a caller may change. */
 export interface CiamAuthorizerFunctionProps {
@@ -168,11 +167,7 @@ function environmentBytes(variables: Readonly<Record<string, string>>): number {
 /** Every problem with the props, so one synth reports them all. */
 function validateProps(props: CiamAuthorizerProps): string[] {
   const limits = CIAM_AUTHORIZER_LIMITS;
-  const problems: string[] = [];
-  // A literal: it names the registry path /ciam-gateway/<stage>/apis of the APIs the authorizer guards.
-  if (Token.isUnresolved(props.stage) || !STAGE_NAME_PATTERN.test(props.stage)) {
-    problems.push(`stage must match ${STAGE_NAME_PATTERN} (got ${JSON.stringify(props.stage)})`);
-  }
+  const problems: string[] = [...stageProblems(props.stage)];
   problems.push(...secondsProblem('resultsCacheTtl', props.resultsCacheTtl, limits.resultsCacheTtlSeconds));
   problems.push(...secondsProblem('brandConfigCacheTtl', props.brandConfigCacheTtl, limits.brandConfigCacheTtlSeconds));
   const memorySize = props.functionProps?.memorySize;

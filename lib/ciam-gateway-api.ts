@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -25,10 +25,9 @@ import type { CiamAuthorizer } from './ciam-authorizer';
 import { CIAM_GATEWAY_API_DEFAULTS } from './ciam-gateway-defaults';
 import type { CiamGatewayTableSet } from './ciam-gateway-tables';
 import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
-import { throwIfInvalid } from './props-validation';
+import { stageProblems, throwIfInvalid } from './props-validation';
 import { ROUTE_HANDLER_ACCESS, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
 import { ServiceFunction } from './service-function';
-import { STAGE_NAME_PATTERN } from './stage-config';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE } from './table-definitions';
 
 /** What guards the `ciam` routes: a `CiamAuthorizer`, or one imported with `CiamAuthorizer.fromStage`. */
@@ -307,10 +306,7 @@ function checkProps(
   routes: readonly RouteDefinition[],
   settings: Settings,
 ): { problems: string[]; environments: Map<RouteHandlerName, Record<string, string>> } {
-  const problems: string[] = [];
-  if (!Token.isUnresolved(props.stage) && !STAGE_NAME_PATTERN.test(props.stage)) {
-    problems.push(`stage must match ${STAGE_NAME_PATTERN} (got ${JSON.stringify(props.stage)})`);
-  }
+  const problems: string[] = [...stageProblems(props.stage, { tokenAllowed: true })];
   problems.push(...routeProblems(routes));
   if (routes.some((route) => route.auth === 'ciam') && !props.ciamAuthorizer) {
     problems.push("ciamAuthorizer is required: routes with auth 'ciam' need it");

@@ -1,5 +1,6 @@
-import type { Duration } from 'aws-cdk-lib';
+import { Token, type Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { STAGE_NAME_PATTERN } from './stage-config';
 
 /**
  * How the constructs check their props: every problem is collected first, then thrown at once, naming the construct
@@ -8,6 +9,17 @@ import type { Construct } from 'constructs';
 export function throwIfInvalid(construct: Construct, constructName: string, problems: readonly string[]): void {
   if (problems.length === 0) return;
   throw new Error(`Invalid ${constructName} props at ${construct.node.path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/**
+ * A problem when `stage` is not a stage name. Most constructs need a literal one, since it names SSM paths such as
+ * the registry `/ciam-gateway/<stage>/apis`; only where `tokenAllowed` may it be a deploy-time value.
+ */
+export function stageProblems(stage: string, options: { readonly tokenAllowed?: boolean } = {}): string[] {
+  if (options.tokenAllowed && Token.isUnresolved(stage)) return [];
+  if (STAGE_NAME_PATTERN.test(stage)) return [];
+  const got = JSON.stringify(stage);
+  return [options.tokenAllowed ? `stage must match ${STAGE_NAME_PATTERN} (got ${got})` : `stage must be a literal stage name matching ${STAGE_NAME_PATTERN} (got ${got})`];
 }
 
 export interface Range {

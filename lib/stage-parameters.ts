@@ -3,8 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { stageParameterName, type StageParameter } from '../lambdas/core/ssm-parameter-names';
-import { throwIfInvalid } from './props-validation';
-import { STAGE_NAME_PATTERN } from './stage-config';
+import { stageProblems, throwIfInvalid } from './props-validation';
 
 export interface CiamGatewayStageParametersProps {
   /** The gateway stage the parameters are published under: `/ciam-gateway/<stage>/…`. */
@@ -28,7 +27,7 @@ export class CiamGatewayStageParameters extends Construct {
 
   constructor(scope: Construct, id: string, props: CiamGatewayStageParametersProps) {
     super(scope, id);
-    throwIfInvalid(this, 'CiamGatewayStageParameters', STAGE_NAME_PATTERN.test(props.stage) ? [] : [`stage must be a literal stage name matching ${STAGE_NAME_PATTERN} (got ${JSON.stringify(props.stage)})`]);
+    throwIfInvalid(this, 'CiamGatewayStageParameters', stageProblems(props.stage));
     const publish = (constructId: string, parameter: StageParameter, value: string, description: string) =>
       new StringParameter(this, constructId, {
         parameterName: stageParameterName(props.stage, parameter),

@@ -287,7 +287,7 @@ describe('CiamAuthorizer props', () => {
       new Error(
         [
           'Invalid CiamAuthorizer props at ConsumerStack/Ciam:',
-          '  - stage must match /^[a-z][a-z0-9-]{1,20}$/ (got "Not A Stage")',
+          '  - stage must be a literal stage name matching /^[a-z][a-z0-9-]{1,20}$/ (got "Not A Stage")',
           '  - resultsCacheTtl must be a whole number of seconds from 0 to 3600 (got 1 hour 1 second)',
           '  - brandConfigCacheTtl must be a whole number of seconds from 0 to 3600 (got 2 hours)',
           '  - functionProps.memorySize must be a whole number of MB from 128 to 10240 (got 64 MB)',
