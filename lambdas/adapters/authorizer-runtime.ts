@@ -1,8 +1,9 @@
 import { createRequestAuthorizer, type AuthorizationDecision, type AuthorizeInput } from '../core/authorize-request';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
-import { createDocumentClient } from './dynamodb-client';
+import { DYNAMODB_LOCAL_ACCESS } from './dynamodb-local-access';
 import type { FunctionEnvironment } from './function-environment';
+import { LeanDynamoDb } from './lean-dynamodb';
 import type { Observability } from './observability';
 import type { RuntimeHooks } from './runtime-hooks';
 import { createBrandTokenVerifier } from './token-verification';
@@ -26,10 +27,20 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
   return {
     authorize: createRequestAuthorizer({
-      findBrand: cachedBrandLookup(createDocumentClient(env), env, uriPolicy, now),
+      findBrand: cachedBrandLookup(leanDynamoDb(env), env, uriPolicy, now),
       verifyToken: createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now }),
       routeScopes: env.routeScopes,
+      now,
     }),
     ...(hooks.onRefusal ? { onRefusal: hooks.onRefusal } : {}),
   };
+}
+
+/** DynamoDB with the role credentials Lambda gives the function, or DynamoDB Local's in local mode. */
+function leanDynamoDb(env: FunctionEnvironment<'authorizer'>): LeanDynamoDb {
+  if (env.dynamodbEndpoint !== undefined) return new LeanDynamoDb({ ...DYNAMODB_LOCAL_ACCESS, endpoint: env.dynamodbEndpoint });
+  return new LeanDynamoDb({
+    region: env.awsRegion ?? '',
+    credentials: { accessKeyId: env.awsAccessKeyId ?? '', secretAccessKey: env.awsSecretAccessKey ?? '', sessionToken: env.awsSessionToken },
+  });
 }

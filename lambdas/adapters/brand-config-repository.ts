@@ -1,14 +1,21 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BrandConfig } from '../core/brand-config';
 import { cachedLookup, type Lookup } from '../core/cached-lookup';
 import type { UriPolicy } from '../core/uri-policy';
 import { parseStoredBrand } from './brand-item';
 import { translateError } from './library-errors';
 
+/**
+ * Reads one DynamoDB item, as plain values. The authorizer's lean client (lean-dynamodb.ts) is one, so the SDK stays
+ * out of its bundle; the SDK's document client (`documentItemGetter` in dynamodb-client.ts) is the other functions'.
+ */
+export interface ItemGetter {
+  getItem(tableName: string, key: Readonly<Record<string, string>>): Promise<Record<string, unknown> | undefined>;
+}
+
 /** Reads one brand's config from the brand-config table: all the authorizer and the customer routes need. */
 export class BrandConfigRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly items: ItemGetter,
     private readonly tableName: string,
     private readonly uriPolicy: UriPolicy,
   ) {}
@@ -16,7 +23,7 @@ export class BrandConfigRepository {
   async get(brandId: string): Promise<BrandConfig | undefined> {
     let item: Record<string, unknown> | undefined;
     try {
-      ({ Item: item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { brandId } })));
+      item = await this.items.getItem(this.tableName, { brandId });
     } catch (err) {
       throw translateError(err, 'dynamodb');
     }
@@ -29,11 +36,11 @@ export class BrandConfigRepository {
  * @param now epoch milliseconds, for the cache TTL. @default Date.now
  */
 export function cachedBrandLookup(
-  client: DynamoDBDocumentClient,
+  items: ItemGetter,
   env: { readonly brandTableName: string; readonly brandCacheTtlSeconds: number },
   uriPolicy: UriPolicy,
   now?: () => number,
 ): Lookup<BrandConfig> {
-  const brands = new BrandConfigRepository(client, env.brandTableName, uriPolicy);
+  const brands = new BrandConfigRepository(items, env.brandTableName, uriPolicy);
   return cachedLookup((brandId) => brands.get(brandId), { ttlMs: env.brandCacheTtlSeconds * 1000, maxEntries: 1000, now });
 }

@@ -12,7 +12,7 @@ import { readAuthorizerContext } from './authorizer-context';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { DynamoCustomerStore } from './customer-store';
-import { createDocumentClient } from './dynamodb-client';
+import { createDocumentClient, documentItemGetter } from './dynamodb-client';
 import type { FunctionEnvironment } from './function-environment';
 import { headerValue } from './http-headers';
 import type { Observability } from './observability';
@@ -78,7 +78,7 @@ export function customerRouteDependencies(env: FunctionEnvironment<'customer'>, 
   const userinfo = createUserinfoClient({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }) });
   return {
     store: new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays)),
-    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(dynamodb, env, uriPolicy, now), userinfo, now }),
+    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, now }),
     now,
   };
 }

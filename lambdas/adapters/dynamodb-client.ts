@@ -1,10 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { ItemGetter } from './brand-config-repository';
+import { DYNAMODB_LOCAL_ACCESS } from './dynamodb-local-access';
 
-/** DynamoDB Local accepts any credentials: local mode never reaches for the developer's AWS settings. */
-const DYNAMODB_LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
 
 /** The one way handlers reach DynamoDB: DynamoDB Local's endpoint in local mode, and at most one retry. */
 export function createDocumentClient(env: { readonly dynamodbEndpoint: string | undefined }): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, ...DYNAMODB_LOCAL } : {}), maxAttempts: 2 }));
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...(env.dynamodbEndpoint ? { endpoint: env.dynamodbEndpoint, ...DYNAMODB_LOCAL_ACCESS } : {}), maxAttempts: 2 }));
+}
+
+/** Single-item reads through the SDK's document client. */
+export function documentItemGetter(client: DynamoDBDocumentClient): ItemGetter {
+  return { getItem: async (TableName, Key) => (await client.send(new GetCommand({ TableName, Key }))).Item };
 }

@@ -21,6 +21,11 @@ interface Common {
    * written, since the library's own default differs.
    */
   readonly writeDefault?: true;
+  /**
+   * Set by the Lambda runtime itself (region, role credentials): never written by the stack. `required` then means
+   * required outside local mode, where the function talks to DynamoDB Local with fixed credentials.
+   */
+  readonly runtime?: true;
 }
 interface TextSetting extends Common {
   readonly type: 'text';
@@ -71,6 +76,11 @@ const SETTINGS = {
   allowLoopbackHttp: { name: 'ALLOW_LOOPBACK_HTTP', type: 'flag', localOnly: true, kinds: BRAND_READERS },
   /** Local mode: DynamoDB Local's URL. */
   dynamodbEndpoint: { name: 'DYNAMODB_ENDPOINT', type: 'text', localOnly: true, kinds: BRAND_READERS },
+  /** The authorizer signs its own DynamoDB requests (lean-dynamodb.ts) with the role credentials Lambda gives it. */
+  awsRegion: { name: 'AWS_REGION', type: 'text', runtime: true, required: true, kinds: ['authorizer'] },
+  awsAccessKeyId: { name: 'AWS_ACCESS_KEY_ID', type: 'text', runtime: true, required: true, kinds: ['authorizer'] },
+  awsSecretAccessKey: { name: 'AWS_SECRET_ACCESS_KEY', type: 'text', runtime: true, required: true, kinds: ['authorizer'] },
+  awsSessionToken: { name: 'AWS_SESSION_TOKEN', type: 'text', runtime: true, kinds: ['authorizer'] },
   serviceName: { name: 'POWERTOOLS_SERVICE_NAME', type: 'text', kinds: EVERY_KIND },
   metricsNamespace: { name: 'POWERTOOLS_METRICS_NAMESPACE', type: 'text', default: 'CiamGateway', writeDefault: true, kinds: EVERY_KIND },
   logLevel: { name: 'POWERTOOLS_LOG_LEVEL', type: 'text', default: 'INFO', writeDefault: true, kinds: EVERY_KIND },
@@ -81,18 +91,22 @@ type SettingKey = keyof Settings;
 type KeysOf<K extends FunctionKind> = { [S in SettingKey]: K extends Settings[S]['kinds'][number] ? S : never }[SettingKey];
 type ValueOf<S> = S extends { type: 'integer' } ? number : S extends { type: 'flag' } ? boolean : S extends { type: 'json'; empty: infer T } ? T : string;
 /** Required settings and settings with a default always have a value once read. */
-type AlwaysSet<S> = S extends { required: true } | { default: unknown } | { type: 'flag' } | { type: 'json' } ? true : false;
+type AlwaysSet<S> = S extends { runtime: true } ? false : S extends { required: true } | { default: unknown } | { type: 'flag' } | { type: 'json' } ? true : false;
 
 /** The typed settings of a function of kind `K`, as read and checked. */
 export type FunctionEnvironment<K extends FunctionKind> = {
   readonly [S in KeysOf<K>]: AlwaysSet<Settings[S]> extends true ? ValueOf<Settings[S]> : ValueOf<Settings[S]> | undefined;
 };
 
-type OptionalInputKeys<K extends FunctionKind> = { [S in KeysOf<K>]: Settings[S] extends { required: true } ? never : S }[KeysOf<K>];
+type WrittenKeys<K extends FunctionKind> = { [S in KeysOf<K>]: Settings[S] extends { runtime: true } ? never : S }[KeysOf<K>];
+type OptionalInputKeys<K extends FunctionKind> = { [S in WrittenKeys<K>]: Settings[S] extends { required: true } ? never : S }[WrittenKeys<K>];
 
-/** What a writer supplies: required settings must be given; others may be left out. Text values may be CDK tokens. */
+/**
+ * What a writer supplies: required settings must be given; others may be left out; what the runtime sets cannot be
+ * given. Text values may be CDK tokens.
+ */
 export type FunctionEnvironmentInput<K extends FunctionKind> = {
-  readonly [S in Exclude<KeysOf<K>, OptionalInputKeys<K>>]: ValueOf<Settings[S]>;
+  readonly [S in Exclude<WrittenKeys<K>, OptionalInputKeys<K>>]: ValueOf<Settings[S]>;
 } & {
   readonly [S in OptionalInputKeys<K>]?: ValueOf<Settings[S]>;
 };
@@ -120,14 +134,21 @@ function settingsOf(kind: FunctionKind): [string, Setting][] {
  * cold start, all of it at once, and not request by request.
  */
 export function readFunctionEnvironment<K extends FunctionKind>(kind: K, source: EnvironmentSource = process.env): FunctionEnvironment<K> {
+  return readSettings(kind, source, { runtimeSet: true });
+}
+
+/** @param scope.runtimeSet whether the runtime's own variables are there to be read (not when checking what is written) */
+function readSettings<K extends FunctionKind>(kind: K, source: EnvironmentSource, scope: { readonly runtimeSet: boolean }): FunctionEnvironment<K> {
   const problems: string[] = [];
   const local = source[SETTINGS.stage.name] === 'local';
   const values: Record<string, unknown> = {};
   for (const [key, setting] of settingsOf(kind)) {
+    if (setting.runtime && !scope.runtimeSet) continue;
     const raw = source[setting.name];
     const present = raw !== undefined && raw !== '';
     if (present && setting.localOnly && !local) problems.push(`${setting.name} is only allowed when STAGE=local`);
-    values[key] = readSetting(setting, present ? raw : undefined, problems);
+    const optionalHere = setting.runtime && local;
+    values[key] = readSetting(optionalHere ? ({ ...setting, required: undefined } as Setting) : setting, present ? raw : undefined, problems);
   }
   if (problems.length > 0) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
   return values as FunctionEnvironment<K>;
@@ -178,10 +199,11 @@ export function functionEnvironmentVariables<K extends FunctionKind>(kind: K, va
   const given = values as Readonly<Record<string, unknown>>;
   const variables: Record<string, string> = {};
   for (const [key, setting] of settingsOf(kind)) {
+    if (setting.runtime) continue;
     const value = given[key] ?? (setting.writeDefault && setting.type === 'text' ? setting.default : undefined);
     if (value === undefined || value === false) continue;
     variables[setting.name] = setting.type === 'json' ? JSON.stringify(value) : String(value);
   }
-  readFunctionEnvironment(kind, variables);
+  readSettings(kind, variables, { runtimeSet: false });
   return variables;
 }

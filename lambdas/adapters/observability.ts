@@ -1,5 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { InternalError, UpstreamError, type CiamGatewayError } from '../core/errors';
 
 /**
@@ -8,8 +7,34 @@ import { InternalError, UpstreamError, type CiamGatewayError } from '../core/err
  * Powertools reads itself. Only codes and our own messages are logged: never a header value that could hold a
  * credential, and never the token.
  */
-export const logger = new Logger();
-export const metrics = new Metrics();
+interface Powertools {
+  readonly logger: import('@aws-lambda-powertools/logger').Logger;
+  readonly metrics: import('@aws-lambda-powertools/metrics').Metrics;
+}
+let loaded: Powertools | undefined;
+
+/**
+ * Powertools, loaded on first use rather than at cold start: an authorizer's first decision, when it allows, logs
+ * nothing and publishes nothing, and loading the two packages would add about a quarter to its cold start (see the
+ * README's Performance section). Hence `require`, which the bundle evaluates only when called, where an `import`
+ * would be evaluated at load.
+ */
+export function powertools(): Powertools {
+  if (!loaded) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
+    const { Metrics } = require('@aws-lambda-powertools/metrics') as typeof import('@aws-lambda-powertools/metrics');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    loaded = { logger: new Logger(), metrics: new Metrics() };
+  }
+  return loaded;
+}
+
+/** The handlers' structured logger. */
+export const logger = {
+  warn: (message: string, fields: LogAttributes): void => powertools().logger.warn(message, fields),
+  error: (message: string, fields: LogAttributes): void => powertools().logger.error(message, fields),
+};
 
 /** What handlers report; injected, so tests see refusals without spying on modules. */
 export interface Observability {
@@ -36,7 +61,8 @@ export function countMetric(name: string): void {
 export function flushMetrics(options: { force?: boolean; now?: number } = {}): void {
   const now = options.now ?? Date.now();
   if (counts.size === 0 || (!options.force && now - lastFlushAt < FLUSH_INTERVAL_MS)) return;
-  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
+  const { metrics } = powertools();
+  for (const [name, value] of counts) metrics.addMetric(name, 'Count', value);
   counts.clear();
   lastFlushAt = now;
   metrics.publishStoredMetrics();

@@ -4,7 +4,7 @@ import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
 import { TokenError } from './errors';
 import { routePolicy, type PolicyDocument } from './route-policy';
 import type { ApiRouteScopes } from './route-scopes';
-import type { TokenVerifier, VerifiedToken } from './verify-token';
+import { stillWithinLifetime, type TokenVerifier, type VerifiedToken } from './verify-token';
 
 /**
  * The authorizer's engine: names the brand, verifies the bearer token against that brand, and turns the token's
@@ -46,24 +46,58 @@ export interface RequestAuthorizerOptions {
   readonly verifyToken: TokenVerifier;
   /** Each API's route scopes, by API id; an API not named gets `{}`: a valid token of the brand opens every route. */
   readonly routeScopes: ApiRouteScopes;
+  /** Epoch milliseconds, for the lifetime of tokens already verified. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * Tokens this instance verified, kept so that the next decision for one skips decoding and the signature: a bounded
+ * LRU keyed on the whole token string (so only that exact token matches), holding the brand config it was verified
+ * against. It is reused only with that same config object, which the brand cache replaces at each reload, so a
+ * change of keys, issuer or audiences, and any key rotation, reaches tokens already seen within one brand-cache TTL.
+ * Its lifetime is checked again at each use. Only tokens that passed every check get in, so forged tokens cannot
+ * fill it.
+ */
+const SEEN_TOKENS = 2000;
+
+interface SeenToken {
+  readonly brand: BrandConfig;
+  readonly verified: VerifiedToken;
+  readonly context: AuthorizerContext;
 }
 
 export function createRequestAuthorizer(options: RequestAuthorizerOptions): (input: AuthorizeInput) => Promise<AuthorizationDecision> {
   const policyFor = routePolicy(options.routeScopes);
+  const now = options.now ?? Date.now;
+  const seenTokens = new Map<string, SeenToken>();
   return async (input) => {
-    const jwt = decodeUnverifiedJwt(bearerToken(input.authorization));
+    const token = bearerToken(input.authorization);
+    const seen = seenTokens.get(token);
+    if (seen) seenTokens.delete(token); // re-inserted once this decision allows: Map order is the LRU order
+    // Garbage is refused here, before the brand is even looked up.
+    const jwt = seen ? undefined : decodeUnverifiedJwt(token);
     const brandId = input.brandId;
     if (brandId === undefined || !BRAND_ID_PATTERN.test(brandId)) throw new TokenError('BRAND_HEADER_INVALID', 'X-Brand-Id is missing or malformed');
     const brand = await options.findBrand(brandId);
     if (!brand) throw new TokenError('BRAND_UNKNOWN', `brand ${brandId} is not configured`);
     if (brand.status !== 'active') throw new TokenError('BRAND_DISABLED', `brand ${brandId} is disabled`);
 
-    const verified = await options.verifyToken(jwt, brand);
+    let known: SeenToken;
+    if (seen?.brand === brand && stillWithinLifetime(seen.verified, brand, now() / 1000)) {
+      known = seen;
+    } else {
+      const verified = await options.verifyToken(jwt ?? decodeUnverifiedJwt(token), brand);
+      known = { brand, verified, context: contextFor(brand, verified) };
+    }
+    seenTokens.set(token, known);
+    if (seenTokens.size > SEEN_TOKENS) seenTokens.delete(seenTokens.keys().next().value as string);
+
+    const { verified, context } = known;
     const missingBrandScopes = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
     return {
       principalId: `${brand.brandId}|${verified.subject}`,
       policyDocument: policyFor(input.methodArn, verified.scopes, missingBrandScopes.length > 0),
-      context: contextFor(brand, verified),
+      context,
       missingBrandScopes,
     };
   };

@@ -19,6 +19,18 @@ export interface UnverifiedJwt {
 export const MAX_TOKEN_LENGTH = 16_384;
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * RFC 4648 §3.5: the bits a short last group leaves unused must be zero. Otherwise several spellings decode to the
+ * same bytes, and a token could be altered without its signature noticing (which must never be a second valid token).
+ */
+function unusedBitsZero(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  const last = ALPHABET.indexOf(segment.charAt(segment.length - 1));
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export function decodeUnverifiedJwt(token: string): UnverifiedJwt {
@@ -41,7 +53,7 @@ export function decodeUnverifiedJwt(token: string): UnverifiedJwt {
 
 function decodeSegment(segment: string, name: string): Buffer {
   // Buffer's base64url decoder skips invalid characters, so the alphabet is checked first.
-  if (!BASE64URL.test(segment) || segment.length % 4 === 1) {
+  if (!BASE64URL.test(segment) || segment.length % 4 === 1 || !unusedBitsZero(segment)) {
     throw new TokenError('TOKEN_MALFORMED', `${name} is not base64url`);
   }
   return Buffer.from(segment, 'base64url');

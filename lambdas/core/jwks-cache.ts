@@ -7,9 +7,11 @@ import { keyFitsAlgorithm } from './jws-algorithms';
  * Signing keys per JWKS URI, so that a warm verification does no I/O.
  *
  * - A fetch happens when a URI has no keys yet, when its keys are older than `maxAgeMs`, or when a token
- *   names a `kid` the set lacks (key rotation). Whatever the reason, one URI is fetched at most once per
- *   `cooldownMs`, and concurrent callers share the one fetch in flight: a flood of random `kid`s costs one
- *   request per cooldown, and a failing endpoint is backed off the same way.
+ *   names a `kid` the set lacks (key rotation). Concurrent callers share the one fetch in flight.
+ * - Fetches for a missing or stale set are at most one per `cooldownMs`, so a failing endpoint is backed off.
+ *   Refetches for an unknown `kid` are also at most one per `cooldownMs`, counted among themselves (as
+ *   aws-jwt-verify does): a flood of random `kid`s costs one request per cooldown, and a key that a brand
+ *   publishes right after our first fetch is still picked up by its first token.
  * - A failed or empty fetch never replaces keys already known: cached keys keep working while the
  *   endpoint is down.
  */
@@ -37,6 +39,7 @@ interface Entry {
   keys: readonly CachedKey[] | undefined;
   fetchedAt: number;
   lastAttemptAt: number;
+  lastUnknownKidFetchAt: number;
   inFlight: Promise<void> | undefined;
 }
 
@@ -72,7 +75,7 @@ export class JwksCache {
       return cached;
     }
 
-    await this.refresh(jwksUri);
+    await this.refresh(jwksUri, fresh ? 'unknown-kid' : 'missing-or-stale');
     const keys = this.entries.get(jwksUri)?.keys;
     if (!keys) throw new UpstreamError('JWKS_UNAVAILABLE', `no keys could be loaded from ${jwksUri}`);
     const key = selectKey(keys, kid, alg);
@@ -80,18 +83,20 @@ export class JwksCache {
     return key;
   }
 
-  /** Fetches unless the URI was tried within the cooldown; joins a fetch already in flight. */
-  private async refresh(jwksUri: string): Promise<void> {
+  /** Fetches unless a fetch for the same reason was tried within the cooldown; joins a fetch already in flight. */
+  private async refresh(jwksUri: string, reason: 'missing-or-stale' | 'unknown-kid'): Promise<void> {
     let entry = this.entries.get(jwksUri);
     if (entry) {
       this.markUsed(jwksUri, entry);
     } else {
-      entry = { keys: undefined, fetchedAt: 0, lastAttemptAt: Number.NEGATIVE_INFINITY, inFlight: undefined };
+      entry = { keys: undefined, fetchedAt: 0, lastAttemptAt: Number.NEGATIVE_INFINITY, lastUnknownKidFetchAt: Number.NEGATIVE_INFINITY, inFlight: undefined };
       this.entries.set(jwksUri, entry);
       this.evictBeyondLimit();
     }
-    if (!entry.inFlight && this.now() - entry.lastAttemptAt >= this.cooldownMs) {
+    const lastTry = reason === 'unknown-kid' ? entry.lastUnknownKidFetchAt : entry.lastAttemptAt;
+    if (!entry.inFlight && this.now() - lastTry >= this.cooldownMs) {
       entry.lastAttemptAt = this.now();
+      if (reason === 'unknown-kid') entry.lastUnknownKidFetchAt = this.now();
       entry.inFlight = this.load(jwksUri, entry).finally(() => {
         entry.inFlight = undefined;
       });

@@ -108,12 +108,45 @@ function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
-function checkLifetime(claims: CoreClaims, brand: BrandConfig, nowSeconds: number): void {
+/**
+ * When a token of this brand may be used, in epoch seconds: each bound with the brand's clock tolerance. `iat` is
+ * required (checked before), so the maximum age and the lifetime cap can always be applied.
+ */
+interface Lifetime {
+  /** Used at or after this: `exp` has passed. */
+  readonly expiredFrom: number;
+  /** Used before this: `nbf` or `iat` is in the future. */
+  readonly validFrom: number;
+  /** Used after this: `iat` is older than the maximum token age. */
+  readonly tooOldAfter: number;
+}
+
+function lifetimeOf(claims: Pick<CoreClaims, 'exp' | 'iat' | 'nbf'>, brand: BrandConfig): Lifetime {
   const tolerance = brand.clockToleranceSeconds;
-  if (claims.exp + tolerance <= nowSeconds) throw new TokenError('TOKEN_EXPIRED', 'exp has passed');
-  if (claims.nbf !== undefined && claims.nbf > nowSeconds + tolerance) throw new TokenError('TOKEN_NOT_YET_VALID', 'nbf is in the future');
-  if (claims.iat > nowSeconds + tolerance) throw new TokenError('TOKEN_NOT_YET_VALID', 'iat is in the future');
-  if (nowSeconds - claims.iat > brand.maxTokenAgeSeconds + tolerance) throw new TokenError('TOKEN_TOO_OLD', 'iat is older than the maximum token age');
+  return {
+    expiredFrom: claims.exp + tolerance,
+    validFrom: Math.max(claims.iat, claims.nbf ?? 0) - tolerance,
+    tooOldAfter: claims.iat + brand.maxTokenAgeSeconds + tolerance,
+  };
+}
+
+function checkLifetime(claims: CoreClaims, brand: BrandConfig, nowSeconds: number): void {
+  const lifetime = lifetimeOf(claims, brand);
+  if (lifetime.expiredFrom <= nowSeconds) throw new TokenError('TOKEN_EXPIRED', 'exp has passed');
+  if (lifetime.validFrom > nowSeconds) throw new TokenError('TOKEN_NOT_YET_VALID', 'nbf or iat is in the future');
+  if (nowSeconds > lifetime.tooOldAfter) throw new TokenError('TOKEN_TOO_OLD', 'iat is older than the maximum token age');
+  // A token minted to outlive the maximum age (exp in year 9999) is refused outright, not only once it has aged.
+  if (claims.exp > lifetime.tooOldAfter) throw new TokenError('TOKEN_LIFETIME_TOO_LONG', 'exp - iat is over the maximum token age');
+}
+
+/**
+ * Whether a token verified earlier may still be used now, without its signature checked again: the same lifetime
+ * rules as a first verification. A token that may not is verified in full again, which names the reason.
+ */
+export function stillWithinLifetime(token: VerifiedToken, brand: BrandConfig, nowSeconds: number): boolean {
+  const { exp, iat, nbf } = token.claims as unknown as CoreClaims;
+  const lifetime = lifetimeOf({ exp, iat, nbf }, brand);
+  return nowSeconds < lifetime.expiredFrom && nowSeconds >= lifetime.validFrom && nowSeconds <= lifetime.tooOldAfter;
 }
 
 function signatureValid(jwt: UnverifiedJwt, alg: Algorithm, key: KeyObject): boolean {

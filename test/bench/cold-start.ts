@@ -26,8 +26,8 @@ export interface ColdRun {
 }
 
 /**
- * Runs in the fresh process (`node -e`): with an asset path, loads it and calls `handler` once with the event;
- * without, stops at once. Either way it writes its resource usage as JSON to fd 3, apart from the function's logs.
+ * Runs in the fresh process (`node -e`): with an asset path, loads it and, given an event, calls `handler` once with
+ * it; without, stops at once. Either way it writes its resource usage as JSON to fd 3, apart from the function's logs.
  */
 const DRIVER = `
 const report = (fields) => {
@@ -38,6 +38,10 @@ const report = (fields) => {
 const [asset, event] = process.argv.slice(1);
 if (!asset) report({});
 const started = performance.now();
+if (!event) {
+  require(asset);
+  report({ loadAndDecideMs: performance.now() - started });
+}
 Promise.resolve()
   .then(() => require(asset).handler(JSON.parse(event)))
   .then((result) => report({ result, loadAndDecideMs: performance.now() - started }), (error) => report({ error: String(error && error.message) }));
@@ -51,11 +55,14 @@ interface DriverReport {
   readonly error?: string;
 }
 
-/** One fresh process: `subject`'s first decision for `event`, or an empty `node` when `subject` is undefined. */
-export async function coldRun(subject: ColdSubject | undefined, nodeOptions: string, event: APIGatewayRequestAuthorizerEvent): Promise<ColdRun> {
+/**
+ * One fresh process: `subject`'s first decision for `event` (or only its loading, without an event), or an empty
+ * `node` when `subject` is undefined.
+ */
+export async function coldRun(subject: ColdSubject | undefined, nodeOptions: string, event: APIGatewayRequestAuthorizerEvent | undefined): Promise<ColdRun> {
   // Only what Lambda would set: the template's variables, NODE_OPTIONS, and the runtime's region and credentials.
   const environment = { ...LAMBDA_RUNTIME_VARIABLES, ...subject?.environment, NODE_OPTIONS: nodeOptions, PATH: process.env.PATH ?? '' };
-  const args = ['-e', DRIVER, ...(subject ? [subject.asset, JSON.stringify(event)] : [])];
+  const args = ['-e', DRIVER, ...(subject ? [subject.asset, ...(event ? [JSON.stringify(event)] : [])] : [])];
   const child = spawn(process.execPath, args, { env: environment, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
   const [stderr, fd3] = [child.stdio[2], child.stdio[3]].map((stream) => {
     const chunks: Buffer[] = [];
@@ -65,7 +72,7 @@ export async function coldRun(subject: ColdSubject | undefined, nodeOptions: str
   const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', resolve));
   if (code !== 0) throw new Error(`cold run of ${subject?.asset ?? 'an empty node'} exited with ${code}: ${stderr()}`);
   const report = JSON.parse(fd3()) as DriverReport;
-  if (subject && (report.error !== undefined || !report.result?.policyDocument || !policyAllows(report.result.policyDocument, event.methodArn))) {
+  if (subject && event && (report.error !== undefined || !report.result?.policyDocument || !policyAllows(report.result.policyDocument, event.methodArn))) {
     throw new Error(`cold run of ${subject.asset} did not allow its first request: ${report.error ?? JSON.stringify(report.result)}`);
   }
   return { cpuMs: report.cpuUs / 1000, peakRssMb: report.maxRssKb / 1024, loadAndDecideMs: report.loadAndDecideMs ?? 0 };
@@ -85,6 +92,8 @@ export interface ColdComparison<Name extends string> {
   readonly initMs: Readonly<Record<Name, number>>;
   /** Per subject: median peak RSS, in MB (the whole process: an empty node included). */
   readonly peakRssMb: Readonly<Record<Name, number>>;
+  /** The empty node's median peak RSS, in MB: the floor under every subject's. */
+  readonly emptyPeakRssMb: number;
   /** Per subject: median wall time of loading the asset and making the first decision. */
   readonly loadAndDecideMs: Readonly<Record<Name, number>>;
   /** `subject`'s init over `versus`'s, taken per round and the median kept. */
@@ -98,7 +107,8 @@ export interface ColdComparison<Name extends string> {
  */
 export async function compareColdStarts<Name extends string>(
   subjects: Readonly<Record<Name, ColdSubject>>,
-  options: { readonly rounds: number; readonly nodeOptions: string; readonly event: APIGatewayRequestAuthorizerEvent },
+  /** Without an event, each subject is only loaded. */
+  options: { readonly rounds: number; readonly nodeOptions: string; readonly event?: APIGatewayRequestAuthorizerEvent },
 ): Promise<ColdComparison<Name>> {
   const names = Object.keys(subjects) as Name[];
   const slots: (Name | undefined)[] = [undefined, ...names];
@@ -115,6 +125,7 @@ export async function compareColdStarts<Name extends string>(
   return {
     initMs: perSubject((r) => median(r.map((run) => run.cpuMs)) - empty),
     peakRssMb: perSubject((r) => median(r.map((run) => run.peakRssMb))),
+    emptyPeakRssMb: median(of(undefined).map((run) => run.peakRssMb)),
     loadAndDecideMs: perSubject((r) => median(r.map((run) => run.loadAndDecideMs))),
     ratioOf: (subject, versus) => median(of(subject).map((run, i) => (run.cpuMs - empty) / ((of(versus)[i]?.cpuMs ?? Number.NaN) - empty))),
   };

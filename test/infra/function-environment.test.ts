@@ -9,6 +9,9 @@ import { readFunctionEnvironment, type FunctionKind } from '../../lambdas/adapte
 import { ROUTE_HANDLER_ACCESS } from '../../lib/route-handler-access';
 import { deployedValue, gatewayStack, routeFunctionLogicalId } from './infra-test-support';
 
+/** What the Lambda runtime adds to every function's environment: its region and the role's credentials. */
+const LAMBDA_RUNTIME = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' };
+
 describe.each(['dev', 'prod'])('stage %s', (stage) => {
   const stack = gatewayStack(stage);
   const resources = Template.fromStack(stack).findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
@@ -23,7 +26,7 @@ describe.each(['dev', 'prod'])('stage %s', (stage) => {
 
   test.each([...kinds])('%s (%s) gets an environment its reader accepts', (logicalId, kind) => {
     const variables = resources[logicalId]?.Properties.Environment?.Variables ?? {};
-    const deployed = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, deployedValue(value)]));
+    const deployed = { ...Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, deployedValue(value)])), ...LAMBDA_RUNTIME };
     expect(readFunctionEnvironment(kind, deployed)).toMatchObject({ stage, metricsNamespace: 'CiamGateway', logLevel: 'INFO' });
   });
 });

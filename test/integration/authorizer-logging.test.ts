@@ -1,5 +1,5 @@
 /** Refusals are logged with a stable code and reason; the token itself never reaches a log line. */
-import { logger } from '../../lambdas/adapters/observability';
+import { powertools } from '../../lambdas/adapters/observability';
 import { startAuthorizerHarness, type AuthorizerHarness } from '../support/authorizer-harness';
 import { TestHttpServer } from '../support/jwks-server';
 import { craftToken, makeKey, signToken, standardClaims, withPayload, type TestKey } from '../support/tokens';
@@ -10,7 +10,7 @@ let a1: TestKey;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  logger.setLogLevel('DEBUG');
+  powertools().logger.setLogLevel('DEBUG');
   // Powertools writes INFO to stdout and WARN/ERROR to stderr; both are captured (and kept off the terminal).
   for (const stream of [process.stdout, process.stderr]) {
     jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  logger.setLogLevel('SILENT');
+  powertools().logger.setLogLevel('SILENT');
   await harness?.stop();
   await server?.stop();
 });

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand 
 import { AuditTrail } from '../../lambdas/adapters/audit-trail';
 import { BrandAdminStore } from '../../lambdas/adapters/brand-admin-store';
 import { BrandConfigRepository } from '../../lambdas/adapters/brand-config-repository';
+import { documentItemGetter } from '../../lambdas/adapters/dynamodb-client';
 import { parseBrandConfig, type BrandConfig } from '../../lambdas/core/brand-config';
 import { AdminError, UpstreamError } from '../../lambdas/core/errors';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
@@ -82,7 +83,7 @@ describe('put', () => {
     expect(Object.keys(diff).sort()).toEqual(Object.keys(config).sort());
     expect(await storedItem(config.brandId)).toEqual({ ...config, version: 1, updatedAt: AT, updatedBy: 'ops' });
     // The item is what the authorizer's repository reads.
-    expect(await new BrandConfigRepository(documents, tables.brands, POLICY).get(config.brandId)).toEqual(config);
+    expect(await new BrandConfigRepository(documentItemGetter(documents), tables.brands, POLICY).get(config.brandId)).toEqual(config);
     expect(await auditOf(config.brandId)).toEqual([{
       pk: `BRANDCONFIG#${config.brandId}`, sk: expect.stringMatching(new RegExp(`^${AT}#`)), brandId: config.brandId,
       action: 'brand_created', actor: 'ops', at: AT, version: 1, changedFields: Object.keys(diff), diff: JSON.parse(JSON.stringify(diff)),

@@ -192,3 +192,78 @@ describe('createRequestAuthorizer: context', () => {
     expect(decision.context).toMatchObject({ brandId: 'brand-mapped', principalType: 'customer', validUntil: NOW + 330 });
   });
 });
+
+describe('createRequestAuthorizer: tokens already verified by this instance', () => {
+  /** A verifier that counts its calls, over the real one; the brand and the clock are the test's to change. */
+  function counted(brands: Record<string, BrandConfig>) {
+    let nowMs = NOW * 1000;
+    const resolver = fakeResolver({ a1: a1.publicKey });
+    const verifier = createTokenVerifier({ resolveKey: resolver.resolveKey, now: () => nowMs });
+    const verifications: string[] = [];
+    const authorize = createRequestAuthorizer({
+      findBrand: async (brandId) => brands[brandId],
+      verifyToken: (jwt, config) => {
+        verifications.push(config.brandId);
+        return verifier(jwt, config);
+      },
+      routeScopes: ROUTE_SCOPES,
+      now: () => nowMs,
+    });
+    return { authorize, verifications, advance: (seconds: number) => (nowMs += seconds * 1000) };
+  }
+
+  it('decides a token seen before without verifying it again, with the same policy and context', async () => {
+    const { authorize, verifications } = counted({ 'brand-a': brand() });
+    const input = await request({ scope: 'items:read' });
+    const first = await authorize(input);
+    const again = await authorize({ ...input, methodArn: arn('GET', '/v1/items/1') });
+    expect(verifications).toEqual(['brand-a']);
+    expect(again).toEqual(first);
+  });
+
+  it('verifies it again once the brand config was reloaded (a new config object): key, issuer and audience changes reach it', async () => {
+    const brands = { 'brand-a': brand() };
+    const { authorize, verifications } = counted(brands);
+    const input = await request({});
+    await authorize(input);
+    brands['brand-a'] = brand({ audiences: ['another-api'] });
+    await expect(authorize(input)).rejects.toMatchObject({ code: 'AUDIENCE_MISMATCH' });
+    expect(verifications).toHaveLength(2);
+  });
+
+  it('refuses it once expired, by the clock, with the reason of a full verification', async () => {
+    const { authorize, advance } = counted({ 'brand-a': brand() });
+    const input = await request({ exp: NOW + 120 });
+    await authorize(input);
+    advance(120 + 60); // exp plus the brand's 60 s tolerance
+    await expect(authorize(input)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
+  it('refuses it for a disabled brand, and under another brand verifies it against that brand', async () => {
+    const brands: Record<string, BrandConfig> = { 'brand-a': brand(), 'brand-b': brand({ brandId: 'brand-b', issuer: 'https://login.brand-b.example' }) };
+    const { authorize, verifications } = counted(brands);
+    const input = await request({});
+    await authorize(input);
+    await expect(authorize({ ...input, brandId: 'brand-b' })).rejects.toMatchObject({ code: 'ISSUER_MISMATCH' });
+    brands['brand-a'] = { ...(brands['brand-a'] as BrandConfig), status: 'disabled' };
+    await expect(authorize(input)).rejects.toMatchObject({ code: 'BRAND_DISABLED' });
+    expect(verifications).toEqual(['brand-a', 'brand-b']);
+  });
+
+  it('never keeps a refused token: each use is verified, and refused, again', async () => {
+    const { authorize, verifications } = counted({ 'brand-a': brand() });
+    const input = await request({ iss: 'https://attacker.example' });
+    for (let i = 0; i < 3; i += 1) await expect(authorize(input)).rejects.toMatchObject({ code: 'ISSUER_MISMATCH' });
+    expect(verifications).toHaveLength(3);
+  });
+
+  it('keeps at most 2,000 tokens, dropping the least recently used', async () => {
+    const { authorize, verifications } = counted({ 'brand-a': brand() });
+    const inputs = await Promise.all(Array.from({ length: 2001 }, (_, i) => request({ sub: `user-${i}` })));
+    for (const input of inputs) await authorize(input);
+    await authorize(inputs[2000]!);
+    expect(verifications).toHaveLength(2001);
+    await authorize(inputs[0]!);
+    expect(verifications).toHaveLength(2002);
+  });
+});

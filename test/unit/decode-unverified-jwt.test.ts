@@ -48,6 +48,31 @@ describe('decodeUnverifiedJwt', () => {
     expect(refusal(token)).toMatchObject({ code: 'TOKEN_MALFORMED', message });
   });
 
+  /** The same bytes spelled with non-zero unused bits in the last character (RFC 4648 §3.5): 'Q' (16) for 'A' (0). */
+  const respell = (segment: string): string => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(segment.charAt(segment.length - 1));
+    return segment.slice(0, -1) + alphabet.charAt(last | 1);
+  };
+
+  it.each([
+    ['header', 0],
+    ['payload', 1],
+    ['signature', 2],
+  ] as const)('refuses a second spelling of the same %s bytes as TOKEN_MALFORMED', (name, index) => {
+    const parts = [HEADER, PAYLOAD, b64('signatures')];
+    const part = parts[index] ?? '';
+    expect(part.length % 4).not.toBe(0); // a short last group, with bits to spare
+    const altered = respell(part);
+    expect(Buffer.from(altered, 'base64url')).toEqual(Buffer.from(part, 'base64url'));
+    parts[index] = altered;
+    expect(refusal(parts.join('.'))).toMatchObject({ code: 'TOKEN_MALFORMED', message: `${name} is not base64url` });
+  });
+
+  it('accepts every canonical length: 0, 1 and 2 bytes over a whole group', () => {
+    for (const signature of ['sig', 'sign', 'signa']) expect(decodeUnverifiedJwt(`${HEADER}.${PAYLOAD}.${b64(signature)}`).signature.toString()).toBe(signature);
+  });
+
   it.each([
     ['an array', '[1,2]'], ['a string', '"alg"'], ['a number', '42'], ['null', 'null'], ['true', 'true'],
   ])('refuses a header that is %s', (_name, json) => {

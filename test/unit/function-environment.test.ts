@@ -3,7 +3,9 @@ import {
 } from '../../lambdas/adapters/function-environment';
 import { ConfigValidationError } from '../../lambdas/core/errors';
 
-const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' };
+/** What the Lambda runtime sets itself: the region and the role's credentials. */
+const LAMBDA_RUNTIME = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' };
+const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', ...LAMBDA_RUNTIME };
 const CUSTOMER = { ...AUTHORIZER, CUSTOMERS_TABLE_NAME: 'customers', AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
 const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
 
@@ -23,7 +25,18 @@ describe('readFunctionEnvironment', () => {
     expect(readFunctionEnvironment('authorizer', AUTHORIZER)).toEqual({
       stage: 'prod', brandTableName: 'brands', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, routeScopes: {}, allowLoopbackHttp: false,
       dynamodbEndpoint: undefined, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
+      awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
     });
+  });
+
+  it("requires the runtime's region and credentials of a deployed authorizer, but not in local mode, where DynamoDB Local takes any", () => {
+    expect(problemsOf('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' })).toEqual([
+      'AWS_REGION is required', 'AWS_ACCESS_KEY_ID is required', 'AWS_SECRET_ACCESS_KEY is required',
+    ]);
+    expect(readFunctionEnvironment('authorizer', { STAGE: 'local', BRAND_TABLE_NAME: 'brands' })).toMatchObject({ awsRegion: undefined, awsAccessKeyId: undefined });
+    // The session token is optional: long-lived keys have none.
+    const { AWS_SESSION_TOKEN: _session, ...keys } = LAMBDA_RUNTIME;
+    expect(readFunctionEnvironment('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', ...keys }).awsSessionToken).toBeUndefined();
   });
 
   it('reads every setting of each kind, and only those', () => {
@@ -37,7 +50,7 @@ describe('readFunctionEnvironment', () => {
     expect(readFunctionEnvironment('basic', everything)).toEqual({ stage: 'local', ...powertools });
     expect(readFunctionEnvironment('authorizer', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, routeScopes: { local: { 'GET /x': ['a'] } },
-      ...local, ...powertools,
+      ...local, ...powertools, awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
     });
     expect(readFunctionEnvironment('customer', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, customersTableName: 'customers', auditTableName: 'audit',
@@ -51,7 +64,7 @@ describe('readFunctionEnvironment', () => {
 
   it('names every missing variable of the kind at once, an empty value counting as missing', () => {
     expect(problemsOf('basic', {})).toEqual(['STAGE is required']);
-    expect(problemsOf('authorizer', { STAGE: '', BRAND_TABLE_NAME: '' })).toEqual(['STAGE is required', 'BRAND_TABLE_NAME is required']);
+    expect(problemsOf('authorizer', { ...LAMBDA_RUNTIME, STAGE: '', BRAND_TABLE_NAME: '' })).toEqual(['STAGE is required', 'BRAND_TABLE_NAME is required']);
     expect(problemsOf('customer', { STAGE: 'prod' })).toEqual([
       'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required',
     ]);
@@ -93,7 +106,7 @@ describe('readFunctionEnvironment', () => {
   });
 
   it('reports bad values together with missing variables', () => {
-    expect(problemsOf('authorizer', { JWKS_COOLDOWN_SECONDS: 'x' })).toEqual([
+    expect(problemsOf('authorizer', { ...LAMBDA_RUNTIME, JWKS_COOLDOWN_SECONDS: 'x' })).toEqual([
       'STAGE is required', 'BRAND_TABLE_NAME is required', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600',
     ]);
   });
@@ -143,7 +156,7 @@ describe('functionEnvironmentVariables', () => {
     const routeScopes = { abcdef1234: { 'GET /orders/{id}': ['orders:read'] } };
     const variables = functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', routeScopes });
     expect(variables).toMatchObject({ ROUTE_SCOPES: JSON.stringify(routeScopes) });
-    expect(readFunctionEnvironment('authorizer', variables).routeScopes).toEqual(routeScopes);
+    expect(readFunctionEnvironment('authorizer', { ...variables, ...LAMBDA_RUNTIME }).routeScopes).toEqual(routeScopes);
     expect(environmentVariableName('routeScopes')).toBe('ROUTE_SCOPES');
     expect(() => functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', routeScopes: { abcdef1234: { 'GET x': [] } } })).toThrow(
       new ConfigValidationError('ENVIRONMENT_INVALID', ['ROUTE_SCOPES: abcdef1234: "GET x": the path must start with /']),

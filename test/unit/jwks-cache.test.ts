@@ -71,6 +71,38 @@ describe('JwksCache', () => {
     expect(source.calls).toHaveLength(3);
   });
 
+  // A brand rotates its keys: the new key is published, and a token signed with it arrives soon after our first fetch.
+  it.each([
+    ['at once (t = 0 s)', 0],
+    ['a second later (t = 1 s)', 1_000],
+    ['after the cooldown (t = cooldown + 1 s)', COOLDOWN + 1_000],
+  ])('picks up a key published right after the first fetch, used %s', async (_when, delay) => {
+    const { clock, source, cache } = setup({ keys: [a1.jwk] });
+    await cache.getKey(URI, 'a1', 'RS256');
+    source.document = { keys: [a1.jwk, a2.jwk] };
+    clock.advance(delay);
+    expect(same(await cache.getKey(URI, 'a2', 'RS256'), a2)).toBe(true);
+    expect(source.calls).toHaveLength(2);
+    // Then no more fetches for it: the new set is cached.
+    expect(same(await cache.getKey(URI, 'a2', 'RS256'), a2)).toBe(true);
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it('counts the unknown-kid cooldown from the last unknown-kid refetch, not from the first fetch', async () => {
+    const { clock, source, cache } = setup({ keys: [a1.jwk] });
+    await cache.getKey(URI, 'a1', 'RS256');
+    expect(await rejection(cache.getKey(URI, 'stranger-1', 'RS256'))).toMatchObject({ code: 'KEY_NOT_FOUND' });
+    expect(source.calls).toHaveLength(2);
+    // A key published now waits for the cooldown of that refetch: a flood of unknown kids stays at one fetch per cooldown.
+    source.document = { keys: [a1.jwk, a2.jwk] };
+    clock.advance(COOLDOWN - 1);
+    expect(await rejection(cache.getKey(URI, 'a2', 'RS256'))).toMatchObject({ code: 'KEY_NOT_FOUND' });
+    expect(source.calls).toHaveLength(2);
+    clock.advance(1);
+    expect(same(await cache.getKey(URI, 'a2', 'RS256'), a2)).toBe(true);
+    expect(source.calls).toHaveLength(3);
+  });
+
   it('coalesces 100 concurrent unknown-kid lookups into one fetch', async () => {
     const { clock, source, cache } = setup({ keys: [a1.jwk] });
     await cache.getKey(URI, 'a1', 'RS256');

@@ -1,10 +1,11 @@
 import { InternalError, TokenError, UpstreamError } from '../../lambdas/core/errors';
-import { countMetric, flushMetrics, metrics, observability, recordRefusal } from '../../lambdas/adapters/observability';
+import { countMetric, flushMetrics, observability, powertools, recordRefusal } from '../../lambdas/adapters/observability';
 
 describe('metric counts', () => {
   let published: Record<string, number>[];
 
   beforeEach(() => {
+    const { metrics } = powertools();
     published = [];
     let pending: Record<string, number> = {};
     jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {

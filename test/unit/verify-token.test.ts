@@ -120,8 +120,11 @@ describe('createTokenVerifier', () => {
       ['nbf = now + tolerance + 1', { nbf: NOW + 61 }, 'TOKEN_NOT_YET_VALID'],
       ['iat = now + tolerance', { iat: NOW + 60 }, undefined],
       ['iat = now + tolerance + 1', { iat: NOW + 61 }, 'TOKEN_NOT_YET_VALID'],
-      ['age = maximum + tolerance', { iat: NOW - 86_460 }, undefined],
-      ['age = maximum + tolerance + 1', { iat: NOW - 86_461 }, 'TOKEN_TOO_OLD'],
+      ['age = maximum + tolerance', { iat: NOW - 86_460, exp: NOW - 59 }, undefined],
+      ['age = maximum + tolerance + 1', { iat: NOW - 86_461, exp: NOW - 59 }, 'TOKEN_TOO_OLD'],
+      ['exp − iat = maximum + tolerance', { iat: NOW, exp: NOW + 86_460 }, undefined],
+      ['exp − iat = maximum + tolerance + 1', { iat: NOW, exp: NOW + 86_461 }, 'TOKEN_LIFETIME_TOO_LONG'],
+      ['exp in year 9999 with a fresh iat', { iat: NOW, exp: 253_402_300_799 }, 'TOKEN_LIFETIME_TOO_LONG'],
     ])('%s', async (_name, claims, code) => {
       const { verify } = setup();
       const result = verify(await signToken(a1, claimsAt(claims)));
@@ -154,7 +157,8 @@ describe('createTokenVerifier', () => {
     it('refuses a token whose signature was truncated', async () => {
       const { verify } = setup();
       const token = await signToken(a1, claimsAt());
-      await expect(verify(token.slice(0, -8))).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+      // 342 characters for 256 bytes; 340 is a whole number of groups, so still canonical base64url, of 255 bytes.
+      await expect(verify(token.slice(0, -2))).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
     });
 
     it('turns a key that cannot verify the algorithm into SIGNATURE_INVALID, not a crash', async () => {

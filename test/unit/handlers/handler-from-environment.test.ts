@@ -6,7 +6,7 @@ import { proxyEvent } from '../../support/handler-fakes';
 describe('handlerFromEnvironment', () => {
   it('reads the environment and builds the handler once, not per call', async () => {
     const build = jest.fn((env: { stage: string; brandCacheTtlSeconds: number }) => async (event: string) => `${env.stage}/${env.brandCacheTtlSeconds}/${event}`);
-    const handle = handlerFromEnvironment('authorizer', build, { source: { STAGE: 'dev', BRAND_TABLE_NAME: 'brands', BRAND_CACHE_TTL_SECONDS: '30' } });
+    const handle = handlerFromEnvironment('authorizer', build, { source: { STAGE: 'dev', BRAND_TABLE_NAME: 'brands', BRAND_CACHE_TTL_SECONDS: '30', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' } });
     expect(build).toHaveBeenCalledTimes(1);
     expect(build.mock.calls[0]?.[0]).toMatchObject({ stage: 'dev', brandTableName: 'brands', brandCacheTtlSeconds: 30, jwksCooldownSeconds: 30 });
     await expect(handle('a')).resolves.toBe('dev/30/a');
