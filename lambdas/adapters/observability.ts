@@ -38,7 +38,10 @@ export const logger = {
 
 /** What handlers report; injected, so tests see refusals without spying on modules. */
 export interface Observability {
-  /** One log line and one count per refusal, by stable code; a dependency failure is published at once. */
+  /**
+   * One count per refusal, by stable code, and one log line (at most 10 a second per code); a dependency failure is
+   * published at once.
+   */
   recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>): void;
   /** A good token that lacks the brand's required scopes: every route is denied. */
   recordMissingScopes(fields: { readonly brandId: string; readonly missing: readonly string[] }): void;
@@ -73,11 +76,38 @@ function isDependencyFailure(error: CiamGatewayError): boolean {
   return error instanceof UpstreamError || error instanceof InternalError;
 }
 
-export function recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>): void {
+/**
+ * Refusals are logged one line each, up to REFUSAL_LINES_PER_SECOND a second per code; beyond that, the next second
+ * starts with one line giving how many were left out. Every refusal is still counted in the metrics. Without the
+ * limit, a flood of garbage tokens would buy a log line each: time on the hot path, and an ingestion bill an
+ * attacker sets.
+ */
+const REFUSAL_LINES_PER_SECOND = 10;
+const refusalLogWindows = new Map<string, { startedAt: number; logged: number; leftOut: number }>();
+
+function refusalLineAllowed(code: string, now: number): boolean {
+  let window = refusalLogWindows.get(code);
+  if (!window || now - window.startedAt >= 1000) {
+    if (window && window.leftOut > 0) logger.warn('refusals not logged', { code, leftOut: window.leftOut, since: new Date(window.startedAt).toISOString() });
+    window = { startedAt: now, logged: 0, leftOut: 0 };
+    refusalLogWindows.set(code, window);
+  }
+  if (window.logged >= REFUSAL_LINES_PER_SECOND) {
+    window.leftOut += 1;
+    return false;
+  }
+  window.logged += 1;
+  return true;
+}
+
+/** @param now epoch milliseconds. @default Date.now() */
+export function recordRefusal(error: CiamGatewayError, fields: Readonly<Record<string, string | undefined>>, now = Date.now()): void {
   const dependencyFailed = isDependencyFailure(error);
-  logger[dependencyFailed ? 'error' : 'warn']('request refused', { code: error.code, reason: error.message, ...fields });
+  if (refusalLineAllowed(error.code, now)) {
+    logger[dependencyFailed ? 'error' : 'warn']('request refused', { code: error.code, reason: error.message, ...fields });
+  }
   countMetric(`Refused_${error.code}`);
-  flushMetrics({ force: dependencyFailed });
+  flushMetrics({ force: dependencyFailed, now });
 }
 
 /** Powertools logs and EMF metrics: what every deployed handler reports to. */

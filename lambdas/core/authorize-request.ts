@@ -52,7 +52,7 @@ export interface RequestAuthorizerOptions {
 
 /**
  * Tokens this instance verified, kept so that the next decision for one skips decoding and the signature: a bounded
- * LRU keyed on the whole token string (so only that exact token matches), holding the brand config it was verified
+ * LRU keyed on the whole Authorization header (so only that exact token matches), holding the brand config it was verified
  * against. It is reused only with that same config object, which the brand cache replaces at each reload, so a
  * change of keys, issuer or audiences, and any key rotation, reaches tokens already seen within one brand-cache TTL.
  * Its lifetime is checked again at each use. Only tokens that passed every check get in, so forged tokens cannot
@@ -71,11 +71,12 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
   const now = options.now ?? Date.now;
   const seenTokens = new Map<string, SeenToken>();
   return async (input) => {
-    const token = bearerToken(input.authorization);
-    const seen = seenTokens.get(token);
-    if (seen) seenTokens.delete(token); // re-inserted once this decision allows: Map order is the LRU order
+    // Keyed on the whole Authorization header, so a token seen before skips even the header's parsing.
+    const header = input.authorization ?? '';
+    const seen = seenTokens.get(header);
+    if (seen) seenTokens.delete(header); // re-inserted once this decision allows: Map order is the LRU order
     // Garbage is refused here, before the brand is even looked up.
-    const jwt = seen ? undefined : decodeUnverifiedJwt(token);
+    const jwt = seen ? undefined : decodeUnverifiedJwt(bearerToken(input.authorization));
     const brandId = input.brandId;
     if (brandId === undefined || !BRAND_ID_PATTERN.test(brandId)) throw new TokenError('BRAND_HEADER_INVALID', 'X-Brand-Id is missing or malformed');
     const brand = await options.findBrand(brandId);
@@ -86,10 +87,10 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
     if (seen?.brand === brand && stillWithinLifetime(seen.verified, brand, now() / 1000)) {
       known = seen;
     } else {
-      const verified = await options.verifyToken(jwt ?? decodeUnverifiedJwt(token), brand);
+      const verified = await options.verifyToken(jwt ?? decodeUnverifiedJwt(bearerToken(input.authorization)), brand);
       known = { brand, verified, context: contextFor(brand, verified) };
     }
-    seenTokens.set(token, known);
+    seenTokens.set(header, known);
     if (seenTokens.size > SEEN_TOKENS) seenTokens.delete(seenTokens.keys().next().value as string);
 
     const { verified, context } = known;

@@ -34,6 +34,7 @@ import { TestHttpServer } from '../support/jwks-server';
 import { makeKey, signToken, standardClaims } from '../support/tokens';
 import { bundleBaselines } from './baseline-assets';
 import { compareColdStarts } from './cold-start';
+import { KNOWN_BRANDS, measureJunkFlood } from './junk-flood';
 import { assetBytes, shippedAsset } from './shipped-assets';
 import { median, round2 } from './stats';
 
@@ -55,8 +56,8 @@ async function timeEach(count: number, fn: () => unknown): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e3 / count;
 }
 
-const event = (token: string): APIGatewayRequestAuthorizerEvent =>
-  ({ type: 'REQUEST', methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}`, 'X-Brand-Id': 'bench' } }) as unknown as APIGatewayRequestAuthorizerEvent;
+const event = (token: string, brandId = 'bench'): APIGatewayRequestAuthorizerEvent =>
+  ({ type: 'REQUEST', methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}`, 'X-Brand-Id': brandId } }) as unknown as APIGatewayRequestAuthorizerEvent;
 
 /** What the stack gives the authorizer, plus the local-only variables that point it at DynamoDB Local and loopback http. */
 function authorizerEnvironment(brandTableName: string, dynamodbEndpoint: string): Record<string, string> {
@@ -86,14 +87,18 @@ async function main(): Promise<void> {
     const tableName = `bench-${randomUUID()}`;
     const client = new DynamoDBClient({ endpoint: dynamodbLocal.endpoint });
     await client.send(new CreateTableCommand(toCreateTableInput(BRAND_CONFIG_TABLE, tableName)));
-    const config = parseBrandConfig({
-      brandId: 'bench', displayName: 'Bench', provider: 'generic-oidc', issuer, jwksUri: server.url('/bench/jwks'),
-      userinfoEndpoint: server.url('/bench/userinfo'), applicationId: 'app', clientId: 'client', audiences: ['loyalty-api'],
-    }, { allowLoopbackHttp: true });
-    await DynamoDBDocumentClient.from(client).send(new PutCommand({
-      TableName: tableName,
-      Item: toBrandItem({ config, version: 1, updatedAt: new Date().toISOString(), updatedBy: 'bench' }),
-    }));
+    const putBrand = async (brandId: string) => {
+      const config = parseBrandConfig({
+        brandId, displayName: 'Bench', provider: 'generic-oidc', issuer, jwksUri: server.url('/bench/jwks'),
+        userinfoEndpoint: server.url('/bench/userinfo'), applicationId: 'app', clientId: 'client', audiences: ['loyalty-api'],
+      }, { allowLoopbackHttp: true });
+      await DynamoDBDocumentClient.from(client).send(new PutCommand({
+        TableName: tableName,
+        Item: toBrandItem({ config, version: 1, updatedAt: new Date().toISOString(), updatedBy: 'bench' }),
+      }));
+    };
+    const knownBrands = Array.from({ length: KNOWN_BRANDS }, (_, i) => `known-${i}`);
+    for (const brandId of ['bench', ...knownBrands]) await putBrand(brandId);
     // Long-lived enough for the whole run; the maximum token age is a day.
     const token = await signToken(key, standardClaims({ iss: issuer, exp: Math.floor(Date.now() / 1000) + 3600 }));
 
@@ -136,6 +141,14 @@ async function main(): Promise<void> {
     const ddbReadsPerWarmDecision = (proxy.count('GetItem') - reads) / warmDecisions;
     const jwksFetchesPerWarmDecision = (server.hitCount('/bench/jwks') - fetches) / warmDecisions;
 
+    const { junkFloodSlowdown, ddbReadsPerJunkId } = await measureJunkFlood({
+      asset,
+      environment: { ...authorizerEnvironment(tableName, proxy.endpoint), POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+      proxy,
+      brandIds: knownBrands,
+      freshToken: () => signToken(key, standardClaims({ iss: issuer, sub: `user-${randomUUID()}`, exp: Math.floor(Date.now() / 1000) + 3600 })),
+      event,
+    });
     const { linkFirstWcu, linkRepeatWcu } = await measureLinkWrites(client);
     const bytes = assetBytes();
 
@@ -145,7 +158,8 @@ async function main(): Promise<void> {
     console.log(`rounds (µs): warm ${rounds.warm.map(round2).join(' ')} | aws-jwt-verify ${rounds.aws.map(round2).join(' ')}`);
     console.log(`cold init (ms CPU): shipped ${round2(coldInitMs)} | aws-jwt-verify + SDK ${round2(cold.initMs.sdk)} | aws-jwt-verify + aws4fetch ${round2(cold.initMs.lean)}`);
     console.log('targets: ratioVsAwsJwtVerify <= 1.1, 0 reads and 0 fetches per warm decision, denyGarbageUs <= 0.2 x warmDecisionUs, linkRepeatWcu 0,');
-    console.log('         coldRatioVsBaseline <= 0.4, coldRatioVsLean <= 1.5, coldPeakRssMb <= 55, assetBytes.authorizer <= 150000');
+    console.log('         coldRatioVsBaseline <= 0.4, coldRatioVsLean <= 1.5, coldPeakRssMb <= 55, assetBytes.authorizer <= 150000,');
+    console.log('         junkFloodSlowdown <= 1.5, ddbReadsPerJunkId <= 1');
     console.log(JSON.stringify({
       warmDecisionUs: round2(warmDecisionUs),
       awsJwtVerifyUs: round2(awsJwtVerifyUs),
@@ -162,6 +176,8 @@ async function main(): Promise<void> {
       jwksFetchesPerWarmDecision,
       authorizerBundleBytes: bytes.authorizer,
       assetBytes: bytes,
+      junkFloodSlowdown: round2(junkFloodSlowdown),
+      ddbReadsPerJunkId: round2(ddbReadsPerJunkId),
       linkFirstWcu,
       linkRepeatWcu,
     }));

@@ -48,10 +48,16 @@ describe('cachedLookup', () => {
     expect(store.reads).toEqual(['a']);
   });
 
-  it('caches "not found" like a hit', async () => {
-    const { store, lookup } = setup();
+  it('caches "not found" for the shorter miss TTL (10 s by default), so a new key is found soon', async () => {
+    const { clock, store, lookup } = setup();
     for (let i = 0; i < 5; i++) expect(await lookup('nope')).toBeUndefined();
     expect(store.reads).toEqual(['nope']);
+    clock.advance(9_999);
+    await lookup('nope');
+    expect(store.reads).toEqual(['nope']);
+    clock.advance(1);
+    await lookup('nope');
+    expect(store.reads).toEqual(['nope', 'nope']);
   });
 
   it('reloads once the TTL has passed, counted from when the load settled', async () => {
@@ -118,12 +124,25 @@ describe('cachedLookup', () => {
     expect(store.reads).toEqual(['a', 'b', 'c', 'b']);
   });
 
-  it('bounds a flood of distinct unknown keys', async () => {
-    const { store, lookup } = setup(10);
+  it('bounds a flood of distinct unknown keys in a cache of their own, one read per key', async () => {
+    const clock = fakeClock();
+    const store = fakeStore({ a: 'A' });
+    const lookup = cachedLookup(store.load, { ttlMs: TTL, maxEntries: 10, maxMisses: 50, now: clock.now });
     for (let i = 0; i < 100; i++) await lookup(`unknown-${i}`);
-    await lookup('unknown-0');
-    await lookup('unknown-99');
+    expect(store.reads).toHaveLength(100);
+    await lookup('unknown-99'); // among the last 50: kept
+    expect(store.reads).toHaveLength(100);
+    await lookup('unknown-0'); // dropped: read again
     expect(store.reads).toHaveLength(101);
-    expect(store.reads.at(-1)).toBe('unknown-0');
+  });
+
+  it('never lets unknown keys evict a known one', async () => {
+    const { store, lookup } = setup(2);
+    await lookup('a');
+    await lookup('b');
+    for (let i = 0; i < 1_000; i++) await lookup(`junk-${i}`);
+    await lookup('a');
+    await lookup('b');
+    expect(store.reads.filter((key) => !key.startsWith('junk-'))).toEqual(['a', 'b']);
   });
 });
