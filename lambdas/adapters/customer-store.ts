@@ -1,6 +1,6 @@
 import { TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Claim, ClaimType, Customer } from '../core/customer';
+import { REGISTRATION_FIELD_GROUPS, type Claim, type ClaimType, type Customer, type RegistrationValue } from '../core/customer';
 import type { AuditRecord } from '../core/customer-audit';
 import type { CustomerChange, CustomerStore, WriteConflict, WriteOutcome } from '../core/customer-store-port';
 import type { AuditTrail } from './audit-trail';
@@ -132,8 +132,15 @@ function claimKey(brandId: string, claim: Claim): string {
   return `${CLAIM_PREFIX[claim.type]}#${brandId}#${claim.value}`;
 }
 
-/** Our own items, written only by `write`: the stored attributes, without the key. */
+/**
+ * Our own items, written only by `write`: the stored attributes, without the key. Version 0.2.0 stored the
+ * registration fields flat (`INSTORE: { city }`), from a closed set that are now the default extended fields: such
+ * an item reads as `INSTORE: { extendedFields: { city } }`, and the customer's next registration writes it so.
+ */
 function toCustomer(item: Record<string, unknown>): Customer {
-  const { pk: _pk, ...customer } = item;
-  return customer as unknown as Customer;
+  const { pk: _pk, ...stored } = item;
+  const customer = stored as unknown as Customer;
+  const instore = customer.sourceProfiles?.INSTORE;
+  const isFlat = instore !== undefined && Object.keys(instore).some((key) => !(REGISTRATION_FIELD_GROUPS as readonly string[]).includes(key));
+  return isFlat ? { ...customer, sourceProfiles: { ...customer.sourceProfiles, INSTORE: { extendedFields: instore as Record<string, RegistrationValue> } } } : customer;
 }

@@ -1,4 +1,5 @@
 import { ConfigValidationError } from './errors';
+import { parseRegistrationFields, type RegistrationFieldsDeclaration } from './registration-fields';
 import { checkBrandUri, type UriPolicy } from './uri-policy';
 
 /** The public contract of a brand's CIAM settings, as stored in the brand-config table. */
@@ -34,6 +35,8 @@ export interface BrandConfig {
   readonly maxTokenAgeSeconds: number;
   /** Customer field → claim name; dot paths reach nested claims (`address.locality`). */
   readonly fieldMappings: Readonly<Partial<Record<MappedField, string>>>;
+  /** The fields `POST /v1/customers/register` takes; absent: DEFAULT_REGISTRATION_FIELDS (registration-fields.ts). */
+  readonly registrationFields?: RegistrationFieldsDeclaration;
 }
 
 export const BRAND_ID_PATTERN = /^[a-z0-9-]{2,64}$/;
@@ -66,7 +69,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
   const known = new Set<string>([
     'brandId', 'displayName', 'status', 'provider', 'issuer', 'jwksUri', 'userinfoEndpoint', 'discoveryUrl',
     'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
-    'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings',
+    'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields',
   ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${key}: unknown field`);
 
@@ -151,6 +154,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     clockToleranceSeconds: integer('clockToleranceSeconds', 0, MAX_CLOCK_TOLERANCE_SECONDS, DEFAULTS.clockToleranceSeconds),
     maxTokenAgeSeconds: integer('maxTokenAgeSeconds', 60, MAX_TOKEN_AGE_LIMIT_SECONDS, DEFAULTS.maxTokenAgeSeconds),
     fieldMappings,
+    ...(raw.registrationFields === undefined ? {} : { registrationFields: parseRegistrationFields(raw.registrationFields, problems) }),
   };
   if (problems.length > 0) throw new ConfigValidationError('BRAND_CONFIG_INVALID', problems);
   return config;

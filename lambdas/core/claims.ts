@@ -1,5 +1,6 @@
 import type { BrandConfig, MappedField } from './brand-config';
 import type { JsonObject } from './decode-unverified-jwt';
+import { mobileInE164Form, normaliseEmail, normaliseName } from './profile-values';
 
 /** Reading claims out of a verified payload: dot paths, scopes, and the brand's field mappings. */
 
@@ -39,16 +40,23 @@ export function scopesOf(payload: JsonObject, brand: Pick<BrandConfig, 'provider
   return scopes;
 }
 
-const MAX_MAPPED_LENGTH = 256;
+/** Each field's rule, shared with the customer profile (profile-values.ts). */
+const NORMALISE: Readonly<Record<MappedField, (value: unknown) => string | undefined>> = {
+  firstName: normaliseName,
+  lastName: normaliseName,
+  email: normaliseEmail,
+  mobile: mobileInE164Form,
+};
 
-/** The brand's mapped customer fields found in the claims, as short strings (authorizer context is scalar). */
+/**
+ * The brand's mapped customer fields found in the claims, normalised as the customer profile is (email lower-cased,
+ * mobile in E.164; a value that fails is left out), as short strings: the authorizer's context is scalar.
+ */
 export function mappedFields(claims: JsonObject, brand: Pick<BrandConfig, 'fieldMappings'>): Partial<Record<MappedField, string>> {
   const fields: Partial<Record<MappedField, string>> = {};
   for (const [field, path] of Object.entries(brand.fieldMappings) as [MappedField, string][]) {
-    const value = claimAt(claims, path);
-    if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
-      fields[field] = String(value).slice(0, MAX_MAPPED_LENGTH);
-    }
+    const value = NORMALISE[field](claimAt(claims, path));
+    if (value !== undefined && value !== '') fields[field] = value;
   }
   return fields;
 }

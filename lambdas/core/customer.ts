@@ -10,6 +10,16 @@ export type Identifier = 'email' | 'mobile';
 export type ClaimType = 'cuid' | Identifier;
 export type RegistrationValue = string | number | boolean;
 
+/**
+ * Registration fields come in two groups, as in Capillary: extended fields (the ones a loyalty platform knows, such
+ * as a date of birth) and custom fields (whatever else a brand collects). Each brand declares the fields of each.
+ */
+export const REGISTRATION_FIELD_GROUPS = ['extendedFields', 'customFields'] as const;
+export type RegistrationFieldGroup = (typeof REGISTRATION_FIELD_GROUPS)[number];
+
+/** Registration field values by group, then by field name. */
+export type RegistrationProfile = { readonly [G in RegistrationFieldGroup]?: Readonly<Record<string, RegistrationValue>> };
+
 export const IDENTIFIERS: readonly Identifier[] = ['email', 'mobile'];
 
 export interface CustomerProfile {
@@ -25,8 +35,8 @@ export const PROFILE_FIELDS: readonly ProfileField[] = ['firstName', 'lastName',
 export interface SourceProfiles {
   /** The CIAM link. Absent on customers registered some other way (in store, imported). */
   readonly OAUTH_EXTERNAL?: { readonly cuid: string };
-  /** Extra registration fields the CIAM does not capture. */
-  readonly INSTORE?: Readonly<Record<string, RegistrationValue>>;
+  /** Extra registration fields the CIAM does not capture, validated against the brand's declaration. */
+  readonly INSTORE?: RegistrationProfile;
 }
 
 export interface Customer {

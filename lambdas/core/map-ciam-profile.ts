@@ -5,13 +5,7 @@ import type { CiamProfile } from './ciam-profile';
 import { claimAt, STANDARD_CLAIMS } from './claims';
 import type { JsonObject } from './decode-unverified-jwt';
 import { TokenError } from './errors';
-
-const MAX_NAME_LENGTH = 128;
-const MAX_EMAIL_LENGTH = 254; // RFC 5321's path limit
-/** A sanity check, not RFC 5322: one `@`, no spaces or controls, a dotted domain without empty labels. */
-const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}.]+(?:\.[^\s@\p{Cc}.]+)+$/u;
-/** Controls, and the Unicode line and paragraph separators, which would break a log line or a letter. */
-const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+import { normaliseEmail, normaliseName } from './profile-values';
 
 /**
  * What the CIAM says about the user, from the verified token's claims and (when fetched) its userinfo answer.
@@ -74,18 +68,7 @@ function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
-function normaliseName(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const name = value.trim();
-  return name.length <= MAX_NAME_LENGTH && !CONTROL.test(name) ? name : undefined;
-}
-
-function normaliseEmail(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const email = value.trim().toLowerCase();
-  return email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email) ? email : undefined;
-}
-
+/** E.164, and valid in its country's numbering plan: a mobile becomes an identifier that links customers. */
 function normaliseMobile(value: unknown, defaultCountry: CountryCode | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   // `extract: false`: the whole value must be the number, not a number found somewhere in a sentence.

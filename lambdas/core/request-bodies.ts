@@ -7,21 +7,32 @@ import { RequestError } from './errors';
  */
 export const MAX_BODY_BYTES = 8 * 1024;
 
-/** Extra registration fields the CIAM does not capture, merged into the customer as the `INSTORE` source profile. */
-export const registrationSchema = z
-  .strictObject({
-    dateOfBirth: z.iso.date(),
-    gender: z.enum(['female', 'male', 'non-binary', 'undisclosed']),
-    city: z.string().trim().min(1).max(64),
-    postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,12}$/),
-    country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case'),
-    preferredStoreId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
-    marketingOptIn: z.boolean(),
-  })
-  .partial()
-  .refine((fields) => Object.keys(fields).length > 0, 'at least one field is required');
+/**
+ * `POST /v1/customers/register`: the extra registration fields, each group a map of field name → value that the
+ * brand's declaration checks (registration-values.ts). Every key of the body is one of these, except in the flat
+ * form (`{"city": "Leeds"}`), kept as an alias of `extendedFields`: any key not named here is an extended field.
+ */
+const fieldValues = z.custom<Readonly<Record<string, unknown>>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be an object of field name → value',
+);
+export const registerBodySchema = z.strictObject({ extendedFields: fieldValues, customFields: fieldValues }).partial();
 
-export type RegistrationFields = z.infer<typeof registrationSchema>;
+export type RegisterBody = z.infer<typeof registerBodySchema>;
+
+export function parseRegisterBody(body: string | null, isBase64Encoded = false): RegisterBody {
+  const json = readJsonBody(body, isBase64Encoded);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return validate(registerBodySchema, json);
+  const flat = Object.keys(json).filter((key) => !Object.hasOwn(registerBodySchema.shape, key));
+  if (flat.length === 0) return validate(registerBodySchema, json);
+  if (Object.hasOwn(json, 'extendedFields')) {
+    throw new RequestError('BODY_INVALID', 'both forms of extended fields', flat.map((key) => `${key}: put it in extendedFields, or leave extendedFields out`));
+  }
+  // fromEntries, not assignment: a `__proto__` key stays a key, and is refused as a field the brand never declared.
+  const entries = Object.entries(json);
+  const envelope = Object.fromEntries(entries.filter(([key]) => !flat.includes(key)));
+  return validate(registerBodySchema, { ...envelope, extendedFields: Object.fromEntries(entries.filter(([key]) => flat.includes(key))) });
+}
 
 /** Step two of an identifier change: which identifier changed at the CIAM. */
 export const identifierChangeSchema = z.strictObject({ type: z.enum(['email', 'mobile']) });
@@ -38,7 +49,11 @@ export function readJsonBody(body: string | null, isBase64Encoded = false): unkn
 }
 
 export function parseBody<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): T {
-  const result = schema.safeParse(readJsonBody(body, isBase64Encoded));
+  return validate(schema, readJsonBody(body, isBase64Encoded));
+}
+
+function validate<T>(schema: z.ZodType<T>, json: unknown): T {
+  const result = schema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
     throw new RequestError('BODY_INVALID', 'body does not match the schema', problems);

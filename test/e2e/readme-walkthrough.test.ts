@@ -67,7 +67,7 @@ it('runs the customer flows verbatim: link, repeat link, register, identifier ch
   expect(link).toMatchObject({ created: true, linkedBy: 'new' });
   expect(link?.changedFields).toEqual(expect.arrayContaining(['firstName', 'lastName', 'email', 'mobile']));
   expect(repeat).toEqual({ customerId: link?.customerId, created: false, linkedBy: 'cuid', changedFields: [] });
-  expect(register).toEqual({ customerId: link?.customerId, changedFields: ['dateOfBirth', 'city', 'marketingOptIn'] });
+  expect(register).toEqual({ customerId: link?.customerId, changedFields: ['extendedFields.city', 'extendedFields.dateOfBirth', 'extendedFields.marketingOptIn'] });
   expect(ciamChange).toMatchObject({ sub: 'dana', email: 'dana@new.example', email_verified: true });
   expect(identifiers).toEqual({ customerId: link?.customerId, changedFields: ['email'] });
   expect(me).toMatchObject({
@@ -75,7 +75,7 @@ it('runs the customer flows verbatim: link, repeat link, register, identifier ch
     customer: {
       customerId: link?.customerId,
       profile: { email: 'dana@new.example' },
-      sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'dana' }, INSTORE: { city: 'Leeds', dateOfBirth: '1990-04-01', marketingOptIn: true } },
+      sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'dana' }, INSTORE: { extendedFields: { city: 'Leeds', dateOfBirth: '1990-04-01', marketingOptIn: true } } },
     },
   });
 }, 90_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AuditTrail } from '../../lambdas/adapters/audit-trail';
 import { DynamoCustomerStore } from '../../lambdas/adapters/customer-store';
 import type { CiamProfile } from '../../lambdas/core/ciam-profile';
@@ -10,6 +10,7 @@ import { changeIdentifier } from '../../lambdas/core/identifier-change';
 import { linkCustomer } from '../../lambdas/core/login-linking';
 import { mergeRegistration } from '../../lambdas/core/registration-merge';
 import { ConflictError, UpstreamError } from '../../lambdas/core/errors';
+import type { RegistrationFieldsDeclaration } from '../../lambdas/core/registration-fields';
 import { AUDIT_TABLE, CUSTOMERS_TABLE } from '../../lib/table-definitions';
 import { toCreateTableInput } from '../../lib/local/local-tables';
 import { CountingProxy } from '../support/counting-proxy';
@@ -216,18 +217,42 @@ it('moves the claim on a successful identifier change', async () => {
   await expectConsistent(brandId);
 });
 
-it('merges registration fields into the INSTORE source profile, writing nothing on a repeat', async () => {
+it('merges registration fields into the INSTORE source profile by group, audited, writing nothing on a repeat', async () => {
   const brandId = newBrand();
   const profile = ciam();
   const { customerId } = await link(brandId, profile);
-  const merge = () => mergeRegistration(store, { brandId, cuid: profile.cuid, fields: { dateOfBirth: '1990-05-01', optIn: true, children: 2 }, requestId: 'r', now: NOW });
+  const declaration: RegistrationFieldsDeclaration = {
+    extendedFields: { dateOfBirth: { type: 'date' }, optIn: { type: 'boolean' } },
+    customFields: { children: { type: 'number' } },
+  };
+  const fields = { extendedFields: { dateOfBirth: '1990-05-01', optIn: true }, customFields: { children: 2 } };
+  const merge = () => mergeRegistration(store, { brandId, cuid: profile.cuid, declaration, fields, requestId: 'r', now: NOW + 60_000 });
 
-  expect(await merge()).toEqual({ customerId, changedFields: ['dateOfBirth', 'optIn', 'children'] });
+  expect(await merge()).toEqual({ customerId, changedFields: ['extendedFields.dateOfBirth', 'extendedFields.optIn', 'customFields.children'] });
   const writes = proxy.count('TransactWriteItems');
   expect(await merge()).toEqual({ customerId, changedFields: [] });
 
   expect(proxy.count('TransactWriteItems')).toBe(writes);
-  expect((await itemsOf(brandId)).customers[0]?.sourceProfiles.INSTORE).toEqual({ dateOfBirth: '1990-05-01', optIn: true, children: 2 });
+  expect((await itemsOf(brandId)).customers[0]?.sourceProfiles.INSTORE).toEqual(fields);
+  expect(await auditTrail.listByCustomer(customerId, { limit: 1 })).toEqual([expect.objectContaining({
+    action: 'registration_merged',
+    changedFields: ['extendedFields.dateOfBirth', 'extendedFields.optIn', 'customFields.children'],
+    masked: { 'extendedFields.dateOfBirth': '1***', 'extendedFields.optIn': '***', 'customFields.children': '***' },
+  })]);
+});
+
+it('reads registration fields stored flat by version 0.2.0 as extended fields, and writes them back grouped', async () => {
+  const brandId = newBrand();
+  const profile = ciam();
+  const { customerId } = await link(brandId, profile);
+  const key = { pk: `CUSTOMER#${brandId}#${customerId}` };
+  await admin.send(new UpdateCommand({ TableName: tables.customers, Key: key, UpdateExpression: 'SET sourceProfiles.INSTORE = :flat', ExpressionAttributeValues: { ':flat': { city: 'Leeds', marketingOptIn: true } } }));
+
+  expect((await store.getCustomer(brandId, customerId))?.sourceProfiles.INSTORE).toEqual({ extendedFields: { city: 'Leeds', marketingOptIn: true } });
+  const fields = { customFields: { shoe_size: 9 } };
+  const declaration: RegistrationFieldsDeclaration = { extendedFields: {}, customFields: { shoe_size: { type: 'number' } } };
+  expect(await mergeRegistration(store, { brandId, cuid: profile.cuid, declaration, fields, requestId: 'r', now: NOW })).toEqual({ customerId, changedFields: ['customFields.shoe_size'] });
+  expect((await itemsOf(brandId)).customers[0]?.sourceProfiles.INSTORE).toEqual({ extendedFields: { city: 'Leeds', marketingOptIn: true }, customFields: { shoe_size: 9 } });
 });
 
 describe('when DynamoDB fails in the middle', () => {

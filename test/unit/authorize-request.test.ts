@@ -186,6 +186,33 @@ describe('createRequestAuthorizer: context', () => {
     expect(Object.keys(decision.context).sort()).toEqual(['brandId', 'iss', 'principalType', 'scopes', 'sub', 'tokenType', 'validUntil']);
   });
 
+  it('normalises the mapped fields as the customer profile does: email lower-cased, mobile in E.164, junk left out', async () => {
+    const { authorize } = setup();
+    const mapped = async (claims: Record<string, unknown>) => {
+      const { context } = await authorize(await request(claims, 'brand-mapped'));
+      return { firstName: context.firstName, lastName: context.lastName, email: context.email, mobile: context.mobile };
+    };
+    expect(await mapped({ given_name: '  Zoë ', family_name: 'Ng', email: ' Zoe.Ng@Example.COM ', contact: { phone: '+44 (7911) 123-456' } })).toEqual({
+      firstName: 'Zoë', lastName: 'Ng', email: 'zoe.ng@example.com', mobile: '+447911123456',
+    });
+    expect(await mapped({ given_name: 'Zoë\u0007', email: 'not an email', contact: { phone: '07911 123456' } })).toEqual({
+      firstName: undefined, lastName: undefined, email: undefined, mobile: undefined,
+    });
+  });
+
+  it('passes the same context whichever API of the brand was called: this project’s routes or a consumer’s', async () => {
+    const { authorize } = setup();
+    const claims = { sub: 'user-42', scope: 'openid', email: 'Zoe@Example.com', contact: { phone: '+1 (425) 555-1212' } };
+    const authorization = `Bearer ${await token(claims)}`;
+    const consumerArn = arn('DELETE', '/orders/9', 'arn:aws:execute-api:eu-west-1:123456789012:orders0001/live');
+    const [own, consumer] = await Promise.all([
+      authorize({ authorization, brandId: 'brand-mapped', methodArn: arn('GET', '/v1/open') }),
+      authorize({ authorization, brandId: 'brand-mapped', methodArn: consumerArn }),
+    ]);
+    expect(consumer.context).toEqual(own.context);
+    expect(consumer.context).toMatchObject({ email: 'zoe@example.com', mobile: '+14255551212' });
+  });
+
   it('does not let a claim overwrite the identity fields', async () => {
     const { authorize } = setup();
     const decision = await authorize(await request({ brandId: 'brand-zz', principalType: 'client', validUntil: 9e15 }, 'brand-mapped'));

@@ -8,8 +8,8 @@ describe('STANDARD_CLAIMS', () => {
   });
 
   it('is a valid fieldMappings value: mapping every field to it reads the standard claims', () => {
-    expect(mappedFields({ given_name: 'Zoë', family_name: 'Ng', email: 'z@example.com', phone_number: '+441234' }, { fieldMappings: STANDARD_CLAIMS })).toEqual({
-      firstName: 'Zoë', lastName: 'Ng', email: 'z@example.com', mobile: '+441234',
+    expect(mappedFields({ given_name: 'Zoë', family_name: 'Ng', email: 'z@example.com', phone_number: '+447911123456' }, { fieldMappings: STANDARD_CLAIMS })).toEqual({
+      firstName: 'Zoë', lastName: 'Ng', email: 'z@example.com', mobile: '+447911123456',
     });
   });
 });
@@ -75,20 +75,21 @@ describe('mappedFields', () => {
   const brand = { fieldMappings: { firstName: 'given_name', mobile: 'contact.phone', email: 'email', lastName: 'family_name' } };
 
   it('maps claims by name and dot path', () => {
-    expect(mappedFields({ given_name: 'Zoë', contact: { phone: '+441234' }, email: 'z@example.com', family_name: 'Ng' }, brand)).toEqual({
-      firstName: 'Zoë', mobile: '+441234', email: 'z@example.com', lastName: 'Ng',
+    expect(mappedFields({ given_name: 'Zoë', contact: { phone: '+447911123456' }, email: 'z@example.com', family_name: 'Ng' }, brand)).toEqual({
+      firstName: 'Zoë', mobile: '+447911123456', email: 'z@example.com', lastName: 'Ng',
     });
   });
 
-  it('keeps only non-empty strings and numbers, as strings', () => {
-    expect(
-      mappedFields({ given_name: { first: 'x' }, contact: { phone: 447700900123 }, email: '', family_name: true }, brand),
-    ).toEqual({ mobile: '447700900123' });
-    expect(mappedFields({ given_name: ['a'], email: null }, brand)).toEqual({});
+  it('normalises as the customer profile does: names trimmed, email lower-cased, mobile in E.164', () => {
+    expect(mappedFields({ given_name: ' Zoë ', family_name: 'Ng\t', email: '  Zoe.NG@Example.COM', contact: { phone: ' +44 7911 123-456 ' } }, brand)).toEqual({
+      firstName: 'Zoë', lastName: 'Ng', email: 'zoe.ng@example.com', mobile: '+447911123456',
+    });
   });
 
-  it('truncates long values to 256 characters', () => {
-    expect(mappedFields({ given_name: 'x'.repeat(1000) }, brand).firstName).toHaveLength(256);
+  it('leaves out what is not a string or fails its rule, rather than passing it on as it came', () => {
+    expect(mappedFields({ given_name: { first: 'x' }, contact: { phone: 447911123456 }, email: '', family_name: true }, brand)).toEqual({});
+    expect(mappedFields({ given_name: ['a'], email: null }, brand)).toEqual({});
+    expect(mappedFields({ given_name: 'x'.repeat(129), family_name: 'a\u2028b', email: 'zoe@localhost', contact: { phone: '07911 123456' } }, brand)).toEqual({});
   });
 
   it('maps nothing without mappings', () => {

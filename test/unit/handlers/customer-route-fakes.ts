@@ -21,7 +21,8 @@ export function userinfoClaims(overrides: JsonObject = {}): JsonObject {
   };
 }
 
-export function customerRoute() {
+/** The customer routes over in-memory collaborators, for a brand-a config with `brandOverrides`. */
+export function customerRoute(brandOverrides: Record<string, unknown> = {}) {
   const clock = fakeClock();
   const store = new FakeStore();
   const observability = recordingObservability();
@@ -33,7 +34,7 @@ export function customerRoute() {
       return state.userinfo;
     },
   };
-  const theBrand = brand();
+  const theBrand = brand(brandOverrides);
   const deps: CustomerRouteDependencies = {
     store,
     callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, now: clock.now }),
