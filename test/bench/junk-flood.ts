@@ -14,8 +14,11 @@ type Authorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewa
 
 export const KNOWN_BRANDS = 100;
 const JUNK_IDS = 10_000;
-/** Junk requests in flight at once, as a flood arrives. */
-const FLOOD_CONCURRENCY = 50;
+/**
+ * Junk requests in flight at once. Lambda gives an instance one request at a time; a few at once keep the flood
+ * short without queueing at DynamoDB Local, whose slow answers would otherwise time out and count retries as reads.
+ */
+const FLOOD_CONCURRENCY = 4;
 
 export interface JunkFloodSubject {
   /** The shipped asset's module. */
@@ -30,17 +33,11 @@ export interface JunkFloodSubject {
   readonly event: (token: string, brandId: string) => APIGatewayRequestAuthorizerEvent;
 }
 
-/** A new instance of the asset (its own module state), loaded with `environment` as Lambda's init would. */
-function freshInstance(asset: string, environment: Readonly<Record<string, string>>): Authorizer {
+/** A new instance of the asset (its own module state), loaded as Lambda's init would, in the current environment. */
+function freshInstance(asset: string): Authorizer {
   const load = createRequire(__filename);
   delete load.cache[load.resolve(asset)];
-  const saved = { ...process.env };
-  Object.assign(process.env, environment, { BRAND_CACHE_TTL_SECONDS: '3600' });
-  try {
-    return (load(asset) as { handler: Authorizer }).handler;
-  } finally {
-    process.env = saved;
-  }
+  return (load(asset) as { handler: Authorizer }).handler;
 }
 
 async function knownBrandRound(handler: Authorizer, subject: JunkFloodSubject): Promise<number> {
@@ -55,7 +52,17 @@ async function knownBrandRound(handler: Authorizer, subject: JunkFloodSubject): 
 }
 
 export async function measureJunkFlood(subject: JunkFloodSubject): Promise<{ junkFloodSlowdown: number; ddbReadsPerJunkId: number }> {
-  const handler = freshInstance(subject.asset, subject.environment);
+  // For the whole measurement, not only the load: Powertools reads its settings when first used.
+  const saved = { ...process.env };
+  Object.assign(process.env, subject.environment, { BRAND_CACHE_TTL_SECONDS: '3600' });
+  try {
+    return await floodInstance(freshInstance(subject.asset), subject);
+  } finally {
+    process.env = saved;
+  }
+}
+
+async function floodInstance(handler: Authorizer, subject: JunkFloodSubject): Promise<{ junkFloodSlowdown: number; ddbReadsPerJunkId: number }> {
   await knownBrandRound(handler, subject); // every brand and the JWKS cached
   const before = await knownBrandRound(handler, subject);
 
