@@ -5,7 +5,8 @@ import { ConfigValidationError } from '../../lambdas/core/errors';
 
 const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' };
 const CUSTOMER = { ...AUTHORIZER, CUSTOMERS_TABLE_NAME: 'customers', AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
-const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/follow-ups';
+const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL };
 
 function problemsOf(kind: FunctionKind, source: EnvironmentSource): readonly string[] {
   try {
@@ -55,7 +56,19 @@ describe('readFunctionEnvironment', () => {
     expect(problemsOf('customer', { STAGE: 'prod' })).toEqual([
       'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required',
     ]);
-    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b' })).toEqual(['AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required']);
+    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b' })).toEqual([
+      'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required', 'AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local',
+    ]);
+    expect(problemsOf('cache-flush', { STAGE: 'prod' })).toEqual(['AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local']);
+  });
+
+  it('requires the follow-up flush queue outside local mode only, where a timer stands in for it', () => {
+    const { AUTHORIZER_CACHE_FLUSH_QUEUE_URL: _queue, ...withoutQueue } = ADMIN;
+    expect(readFunctionEnvironment('admin', { ...withoutQueue, STAGE: 'local' }).authorizerCacheFlushQueueUrl).toBeUndefined();
+    expect(readFunctionEnvironment('admin', ADMIN).authorizerCacheFlushQueueUrl).toBe(QUEUE_URL);
+    expect(readFunctionEnvironment('cache-flush', { STAGE: 'prod', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL })).toEqual({
+      stage: 'prod', authorizerCacheFlushQueueUrl: QUEUE_URL, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
+    });
   });
 
   it('allows loopback http, a DynamoDB endpoint and the local gateway only when STAGE=local', () => {
@@ -151,7 +164,7 @@ describe('functionEnvironmentVariables', () => {
   });
 
   it('refuses values the function would refuse, naming each', () => {
-    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x' })).toThrow(
+    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x', authorizerCacheFlushQueueUrl: QUEUE_URL })).toThrow(
       new ConfigValidationError('ENVIRONMENT_INVALID', ['AUDIT_RETENTION_DAYS must be an integer from 1 to 3650', 'LOCAL_GATEWAY_URL is only allowed when STAGE=local']),
     );
   });
