@@ -48,6 +48,11 @@ export interface ApiAuthorizersProps {
   /** How long API Gateway caches a decision per (Authorization, X-Brand-Id). */
   readonly resultsCacheTtl: Duration;
   /**
+   * How long the function keeps a brand's config in memory, recorded with each API's registration.
+   * @default - not recorded: an imported function is the gateway's own, whose TTL the admin API knows
+   */
+  readonly brandConfigCacheTtl?: Duration;
+  /**
    * Problems with one API's route scopes beyond their shape, named with the other option problems before anything is
    * made: an owned authorizer checks its environment's size, an imported one refuses route scopes.
    */
@@ -109,7 +114,7 @@ export class ApiAuthorizers {
     if (given.gatewayResponses ?? true) addGatewayResponses(api, given.cors?.allowOrigins[0]);
     const routeScopes = given.routeScopes ?? {};
     warnAboutOverlaps(api, routeScopes);
-    registerApiStage(this.owner, { stage: this.props.stage, api });
+    registerApiStage(this.owner, { stage: this.props.stage, api, brandConfigCacheTtl: this.props.brandConfigCacheTtl });
     this.attached.set(api, { authorizer, routeScopes, optionsKey: optionsKey(given) });
     return authorizer;
   }

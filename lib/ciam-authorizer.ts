@@ -110,6 +110,7 @@ export class CiamAuthorizer extends Construct {
       handler: this.handler,
       stage: props.stage,
       resultsCacheTtl: props.resultsCacheTtl ?? defaults.resultsCacheTtl,
+      brandConfigCacheTtl,
       routeScopesProblems: (api, routeScopes) => this.environmentProblems(api, routeScopes),
     });
   }

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -20,10 +20,10 @@ import { Construct } from 'constructs';
 import { functionEnvironmentVariables } from '../lambdas/adapters/function-environment';
 import { ConfigValidationError } from '../lambdas/core/errors';
 import { ROUTES, routeScopesOf, type RouteDefinition, type RouteHandlerName } from '../lambdas/core/routes';
-import { apiRegistryPath } from '../lambdas/core/ssm-parameter-names';
 import type { CiamAuthorizer } from './ciam-authorizer';
 import { CIAM_GATEWAY_API_DEFAULTS } from './ciam-gateway-defaults';
 import type { CiamGatewayTableSet } from './ciam-gateway-tables';
+import { DelayedCacheFlush, grantAuthorizerCacheFlush } from './delayed-cache-flush';
 import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
 import { stageProblems, throwIfInvalid } from './props-validation';
 import { ROUTE_HANDLER_ACCESS, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
@@ -55,7 +55,9 @@ export interface CiamGatewayApiProps {
    */
   readonly ciamAuthorizer?: CiamAuthorizerSource;
   /**
-   * How long the handlers keep a brand's configuration in memory; 0 to 3600 s (BRAND_CACHE_TTL_SECONDS).
+   * How long the handlers keep a brand's configuration in memory; 0 to 3600 s (BRAND_CACHE_TTL_SECONDS). The admin API
+   * also waits this long (plus a margin) before its follow-up authorizer-cache flush for API stages whose registration
+   * names no TTL (those of `CiamAuthorizer.fromStage`): give the CiamAuthorizer's `brandConfigCacheTtl`.
    * @default Duration.seconds(60)
    */
   readonly brandConfigCacheTtl?: Duration;
@@ -125,6 +127,8 @@ export class CiamGatewayApi extends Construct {
    * the ARN, since IAM matches the request's path: `.../dev/PUT/v1/admin/brands/*`.
    */
   public readonly adminInvokeArns: readonly string[];
+  /** The follow-up authorizer-cache flushes of brand changes, when the routes include the admin API. */
+  public readonly delayedCacheFlush?: DelayedCacheFlush;
   private readonly stage: string;
 
   constructor(scope: Construct, id: string, props: CiamGatewayApiProps) {
@@ -136,7 +140,9 @@ export class CiamGatewayApi extends Construct {
       logRetention: props.logRetention ?? CIAM_GATEWAY_API_DEFAULTS.logRetention,
       tracing: props.tracing ?? CIAM_GATEWAY_API_DEFAULTS.tracing,
     };
-    const { problems, environments } = checkProps(props, routes, settings);
+    // The admin function's environment names the follow-up queue, which exists only once the props are checked.
+    const followUpQueueUrl = Lazy.string({ produce: () => this.delayedCacheFlush?.queue.queueUrl });
+    const { problems, environments } = checkProps(props, routes, settings, followUpQueueUrl);
     throwIfInvalid(this, 'CiamGatewayApi', problems);
     this.stage = props.stage;
 
@@ -185,6 +191,9 @@ export class CiamGatewayApi extends Construct {
     });
 
     const tracing = settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED;
+    if (routes.some((route) => ROUTE_HANDLER_ACCESS[route.handler].kind === 'admin')) {
+      this.delayedCacheFlush = new DelayedCacheFlush(this, 'AuthorizerCacheFlush', { stage: props.stage, logRetention: settings.logRetention, tracing });
+    }
     const functions = new Map<RouteHandlerName, LambdaFunction>();
     const adminInvokeArns: string[] = [];
     for (const route of routes) {
@@ -229,34 +238,13 @@ export class CiamGatewayApi extends Construct {
       logRetention,
     });
     if (tables) grantTableAccess(fn.function, access, tables);
-    if (access.kind === 'admin') this.allowAuthorizerCacheFlush(fn);
+    // A brand change flushes the authorizer caches of every API stage registered for the gateway stage, so it
+    // reaches tokens whose decisions API Gateway has cached, and schedules the follow-up flush.
+    if (access.kind === 'admin') {
+      grantAuthorizerCacheFlush(fn, this.stage);
+      this.delayedCacheFlush?.grantSchedule(fn.function);
+    }
     return fn.function;
-  }
-
-  /**
-   * The admin API's `?flushAuthorizerCache=true`: FlushStageAuthorizersCache on every API stage registered for the
-   * gateway stage, so a brand change reaches tokens whose decisions API Gateway has cached, on every API using the
-   * authorizer. It reads the registry path and nothing else of SSM, and may only DELETE authorizer caches.
-   */
-  private allowAuthorizerCacheFlush(fn: ServiceFunction): void {
-    const stack = Stack.of(this);
-    Grant.addToPrincipal({
-      grantee: fn.function,
-      actions: ['ssm:GetParametersByPath'],
-      resourceArns: [stack.formatArn({ service: 'ssm', resource: `parameter${apiRegistryPath(this.stage)}`, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
-    });
-    Grant.addToPrincipal({
-      grantee: fn.function,
-      actions: ['apigateway:DELETE'],
-      resourceArns: [stack.formatArn({ service: 'apigateway', account: '', resource: FLUSHABLE_CACHES, arnFormat: ArnFormat.NO_RESOURCE_NAME })],
-    });
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::${FLUSHABLE_CACHES}]`,
-      reason:
-        'Authorizer-cache flushes reach every API stage registered in SSM, which other stacks and apps add at their own ' +
-        'deploy time, so their ids are unknown here; the action is only DELETE of authorizer caches, whose worst case ' +
-        'is re-running the authorizer.',
-    });
   }
 
   private addRoute(route: RouteDefinition, fn: LambdaFunction): Method {
@@ -292,9 +280,6 @@ export class CiamGatewayApi extends Construct {
   }
 }
 
-/** The authorizer caches of every stage of every API in the region: `FlushStageAuthorizersCache`'s resource. */
-const FLUSHABLE_CACHES = '/restapis/*/stages/*/cache/authorizers';
-
 type Settings = Required<Pick<CiamGatewayApiProps, 'brandConfigCacheTtl' | 'auditRetentionDays'>>;
 
 /**
@@ -305,6 +290,7 @@ function checkProps(
   props: CiamGatewayApiProps,
   routes: readonly RouteDefinition[],
   settings: Settings,
+  followUpQueueUrl: string,
 ): { problems: string[]; environments: Map<RouteHandlerName, Record<string, string>> } {
   const problems: string[] = [...stageProblems(props.stage, { tokenAllowed: true })];
   problems.push(...routeProblems(routes));
@@ -319,7 +305,7 @@ function checkProps(
   const environmentProblems = new Set<string>();
   for (const handler of handlers) {
     try {
-      const environment = routeFunctionEnvironment(handler, props.stage, settings, props.tables);
+      const environment = routeFunctionEnvironment(handler, props.stage, settings, props.tables, followUpQueueUrl);
       if (environment) environments.set(handler, environment);
     } catch (err) {
       if (!(err instanceof ConfigValidationError)) throw err;
@@ -351,10 +337,16 @@ function usesTables(handler: RouteHandlerName): boolean {
 
 /**
  * The settings a handler's function reads: its table names, the brand cache TTL and audit retention, and the stage
- * (which, for the admin API, names the registry of API stages whose authorizer caches it flushes). Undefined when the
- * tables it needs are missing, which is reported on its own.
+ * (which, for the admin API, names the registry of API stages whose authorizer caches it flushes, and with the queue of
+ * follow-up flushes). Undefined when the tables it needs are missing, which is reported on its own.
  */
-function routeFunctionEnvironment(handler: RouteHandlerName, stage: string, settings: Settings, tables: CiamGatewayTableSet | undefined): Record<string, string> | undefined {
+function routeFunctionEnvironment(
+  handler: RouteHandlerName,
+  stage: string,
+  settings: Settings,
+  tables: CiamGatewayTableSet | undefined,
+  followUpQueueUrl: string,
+): Record<string, string> | undefined {
   const common = { stage, serviceName: `ciam-gateway-${handler}` };
   const kind = ROUTE_HANDLER_ACCESS[handler].kind;
   if (kind === 'basic') return functionEnvironmentVariables('basic', common);
@@ -363,7 +355,7 @@ function routeFunctionEnvironment(handler: RouteHandlerName, stage: string, sett
   const audit = { auditTableName: tables.auditTable.tableName, auditRetentionDays: settings.auditRetentionDays };
   return kind === 'customer'
     ? functionEnvironmentVariables('customer', { ...common, ...brands, ...audit, customersTableName: tables.customersTable.tableName })
-    : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit });
+    : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, authorizerCacheFlushQueueUrl: followUpQueueUrl });
 }
 
 /** The gateway's table for each table definition the handlers' grants name. */

@@ -7,9 +7,12 @@ export { CiamGatewayApi, type CiamAuthorizerSource, type CiamGatewayApiProps } f
 export { CIAM_GATEWAY_API_DEFAULTS, CIAM_GATEWAY_TABLES_DEFAULTS } from './ciam-gateway-defaults';
 export { CiamGatewayStack, type CiamGatewayStackProps } from './ciam-gateway-stack';
 export { CiamGatewayTables, type CiamGatewayTableSet, type CiamGatewayTablesProps } from './ciam-gateway-tables';
+export { DelayedCacheFlush, type DelayedCacheFlushProps } from './delayed-cache-flush';
 export { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseDefinition, type GatewayResponseType } from './gateway-responses';
 export { resolveStageConfig, type StageConfig } from './stage-config';
 export { CiamGatewayStageParameters, type CiamGatewayStageParametersProps } from './stage-parameters';
 export type { RouteScopes } from '../lambdas/core/route-scopes';
 export { ROUTES, routeScopesOf, type HttpMethod, type RouteDefinition, type RouteHandlerName } from '../lambdas/core/routes';
-export { apiRegistryParameterName, apiRegistryPath, stageParameterName, type ApiStage, type StageParameter } from '../lambdas/core/ssm-parameter-names';
+export {
+  apiRegistryParameterName, apiRegistryPath, stageParameterName, type ApiRegistration, type ApiStage, type StageParameter,
+} from '../lambdas/core/ssm-parameter-names';

@@ -17,9 +17,10 @@ export interface TableGrant {
 
 /**
  * Which kind of function of the environment contract (lambdas/adapters/function-environment.ts) the handler is, and so
- * which settings its function gets. Every route handler is one; the authorizer is not a route handler.
+ * which settings its function gets. Every route handler is one; the authorizer and the cache-flush function (an SQS
+ * consumer) are not route handlers.
  */
-export type RouteHandlerKind = Exclude<FunctionKind, 'authorizer'>;
+export type RouteHandlerKind = Exclude<FunctionKind, 'authorizer' | 'cache-flush'>;
 
 export interface RouteHandlerAccess {
   readonly kind: RouteHandlerKind;

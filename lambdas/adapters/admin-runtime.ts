@@ -1,10 +1,12 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { BrandConfig } from '../core/brand-config';
 import { AuditTrail } from './audit-trail';
-import { createAuthorizerCacheFlusher, type AuthorizerCacheFlusher } from './authorizer-cache-flusher';
+import { createRegisteredStagesFlush, flushNowAndAfterBrandCaches, type AuthorizerCacheFlusher, type FlushClients, type RegisteredStagesFlush } from './authorizer-cache-flusher';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { BrandAdminStore } from './brand-admin-store';
 import { checkBrand, type CheckStep } from './brand-onboarding-check';
 import { createDocumentClient } from './dynamodb-client';
+import { followUpFlushSender } from './follow-up-flush-queue';
 import type { FunctionEnvironment } from './function-environment';
 import type { Observability } from './observability';
 import { completeBrandConfig } from './oidc-discovery';
@@ -20,18 +22,27 @@ export interface AdminDependencies {
   readonly completeConfig: (body: Record<string, unknown>) => Promise<BrandConfig>;
   /** The onboarding check, with an optional sample token. */
   readonly checkBrand: (brand: BrandConfig, sampleToken: string | undefined) => Promise<{ ok: boolean; steps: CheckStep[] }>;
-  /** Empties the authorizer result cache of every API stage using the gateway's authorizer (the emulator's locally). */
+  /**
+   * Empties the authorizer result cache of every API stage using the gateway's authorizer (the emulator's locally),
+   * now and again once the authorizers' brand caches have run out.
+   */
   readonly flushAuthorizerCache: AuthorizerCacheFlusher;
   /** @default Powertools logs and EMF metrics */
   readonly observability?: Observability;
 }
 
+/** The SDK clients of the admin API's authorizer-cache flushes; tests point them at a loopback server. */
+export interface AdminClients extends FlushClients {
+  readonly sqs?: SQSClient;
+}
+
 /** Wires the admin API's collaborators once per container, with its timestamps and checks on the hooks' clock. */
-export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: RuntimeHooks = {}): AdminDependencies {
+export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: RuntimeHooks = {}, clients: AdminClients = {}): AdminDependencies {
   const now = hooks.now ?? Date.now;
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const client = createDocumentClient(env);
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
+  const flushNow = createRegisteredStagesFlush(env, clients);
   return {
     store: new BrandAdminStore({
       client,
@@ -42,6 +53,28 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
     }),
     completeConfig: (body) => completeBrandConfig(body, fetcher, uriPolicy),
     checkBrand: (brand, sampleToken) => checkBrand(brand, fetcher, sampleToken, now),
-    flushAuthorizerCache: createAuthorizerCacheFlusher(env),
+    flushAuthorizerCache: flushNowAndAfterBrandCaches(flushNow, {
+      scheduleFollowUp: env.authorizerCacheFlushQueueUrl
+        ? followUpFlushSender(clients.sqs ?? new SQSClient({ maxAttempts: 2 }), env.authorizerCacheFlushQueueUrl, now)
+        : followUpTimer(flushNow, hooks.runLater ?? realTimer(now)),
+      brandCacheTtlSeconds: env.brandCacheTtlSeconds,
+      now,
+    }),
+  };
+}
+
+/** Local mode (no queue): the follow-up flush runs from a timer; what it cannot flush is logged, as any flush's. */
+function followUpTimer(flushNow: RegisteredStagesFlush, runLater: NonNullable<RuntimeHooks['runLater']>): (dueAtMs: number) => Promise<void> {
+  return async (dueAtMs) => {
+    runLater(dueAtMs, async () => {
+      await flushNow();
+    });
+  };
+}
+
+/** A timer on the real clock that does not keep the process alive. */
+function realTimer(now: () => number): NonNullable<RuntimeHooks['runLater']> {
+  return (dueAtMs, task) => {
+    setTimeout(() => void task(), Math.max(0, dueAtMs - now())).unref();
   };
 }

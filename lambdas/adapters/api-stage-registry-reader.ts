@@ -19,7 +19,7 @@ const SSM_CALL_TIMEOUT_MS = 3000;
 const MAX_RESULTS = 10;
 
 /**
- * Every API stage registered under the gateway stage `stage` (`/ciam-gateway/<stage>/apis/<apiId>` = stage name),
+ * Every API stage registered under the gateway stage `stage` (`/ciam-gateway/<stage>/apis/<apiId>` = its registration),
  * reading page after page. Parameters that are not registrations are skipped.
  */
 export async function readApiStageRegistry(readPage: ReadParameterPage, stage: string): Promise<ApiStage[]> {

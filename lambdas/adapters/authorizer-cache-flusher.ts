@@ -1,5 +1,6 @@
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { flushReport, followUpTimes, type FlushReport, type StagesFlushOutcome } from '../core/authorizer-cache-flush';
 import type { CiamGatewayError, ErrorCode } from '../core/errors';
 import { settleWithConcurrency } from '../core/settle-with-concurrency';
 import type { ApiStage } from '../core/ssm-parameter-names';
@@ -7,19 +8,24 @@ import { readApiStageRegistry, ssmParameterPages } from './api-stage-registry-re
 import { translateError } from './library-errors';
 import { logger } from './observability';
 
-/** What a flush reached: each stage as `<restApiId>/<stageName>`, as in an execute-api ARN. */
-export interface AuthorizerCacheFlushResult {
-  readonly flushed: readonly string[];
-  /** The stages whose flush failed, with the stable code of why (the reason is logged, not answered). */
-  readonly failed: readonly { readonly stage: string; readonly code: ErrorCode }[];
+/** One flush of every registered API stage, and the stages the registry named (for their brand-cache TTLs). */
+export interface StagesFlushResult extends StagesFlushOutcome {
+  readonly stages: readonly ApiStage[];
 }
 
 /**
- * Empties API Gateway's authorizer result cache of every API stage that uses the gateway's authorizer, so a brand
- * change reaches tokens already seen at once instead of after the result-cache TTL. In AWS that is
+ * Empties API Gateway's authorizer result cache of every API stage that uses the gateway's authorizer. In AWS that is
  * FlushStageAuthorizersCache on each stage of the registry; in local mode the emulator offers the same on loopback.
+ * Never throws: what it could not flush is in the result.
  */
-export type AuthorizerCacheFlusher = () => Promise<AuthorizerCacheFlushResult>;
+export type RegisteredStagesFlush = () => Promise<StagesFlushResult>;
+
+/**
+ * What the admin API runs after storing a brand change: a flush now and follow-up flushes once the authorizers'
+ * brand caches have run out (`lambdas/core/authorizer-cache-flush.ts`). Never throws: the change is stored whatever
+ * happens here, and the report says what did not.
+ */
+export type AuthorizerCacheFlusher = () => Promise<FlushReport>;
 
 /** The two calls a flush of the registered stages makes, so tests can fake them without mocking the SDK. */
 export interface RegisteredStagesFlushing {
@@ -27,8 +33,8 @@ export interface RegisteredStagesFlushing {
   readonly registeredStages: () => Promise<readonly ApiStage[]>;
   /** Empties one stage's authorizer cache; whatever it throws is translated (`translateError`, origin http). */
   readonly flushStage: (stage: ApiStage) => Promise<void>;
-  /** Told of each stage that could not be flushed, with the full error. */
-  readonly onStageFailure: (stage: string, error: CiamGatewayError) => void;
+  /** Told of each stage that could not be flushed, and of the registry failing, with the full error. */
+  readonly onFailure: (what: string, error: CiamGatewayError) => void;
   /**
    * How many stages are flushed at once: API Gateway's control plane allows about 10 calls a second per account,
    * shared with every deployment, so a few at a time finish quickly without being throttled.
@@ -39,16 +45,23 @@ export interface RegisteredStagesFlushing {
 
 const DEFAULT_CONCURRENCY = 4;
 
-/** Each API Gateway call is bounded, so one slow stage cannot eat the admin function's whole timeout. */
+/** Each API Gateway call is bounded, so one slow stage cannot eat the function's whole timeout. */
 const FLUSH_CALL_TIMEOUT_MS = 3000;
 
 /**
- * Flushes every registered stage, a few at a time. One stage failing (an API deleted since it registered, a
- * throttled call) is reported and the others are still flushed; only failing to read the registry at all throws.
+ * Flushes every registered stage, a few at a time. One stage failing (an API deleted since it registered, a throttled
+ * call) is reported and the others are still flushed; the registry failing to be read is reported too.
  */
-export function flushRegisteredStages(deps: RegisteredStagesFlushing): AuthorizerCacheFlusher {
+export function flushRegisteredStages(deps: RegisteredStagesFlushing): RegisteredStagesFlush {
   return async () => {
-    const stages = await deps.registeredStages();
+    let stages: readonly ApiStage[];
+    try {
+      stages = await deps.registeredStages();
+    } catch (err) {
+      const error = translateError(err, 'http');
+      deps.onFailure('the API stage registry', error);
+      return { flushed: [], failed: [], registryError: error.code, stages: [] };
+    }
     const settled = await settleWithConcurrency(stages, deps.concurrency ?? DEFAULT_CONCURRENCY, deps.flushStage);
     const flushed: string[] = [];
     const failed: { stage: string; code: ErrorCode }[] = [];
@@ -59,10 +72,46 @@ export function flushRegisteredStages(deps: RegisteredStagesFlushing): Authorize
         return;
       }
       const error = translateError(outcome.reason, 'http');
-      deps.onStageFailure(stage, error);
+      deps.onFailure(stage, error);
       failed.push({ stage, code: error.code });
     });
-    return { flushed, failed };
+    return { flushed, failed, stages };
+  };
+}
+
+/** Where and when the follow-up flushes of a brand change are scheduled. */
+export interface FollowUpFlushing {
+  /** Schedules one more flush of every registered stage at `dueAtMs` (epoch ms). */
+  readonly scheduleFollowUp: (dueAtMs: number) => Promise<void>;
+  /** The brand-cache TTL of the gateway's own authorizer: for stages whose registration names none. */
+  readonly brandCacheTtlSeconds: number;
+  /** Epoch ms. */
+  readonly now: () => number;
+}
+
+/**
+ * The admin API's flusher: `flushNow`, then a follow-up for each distinct brand-cache TTL of the registered stages'
+ * authorizers (the gateway's own always among them, so a registry that could not be read still gets one).
+ */
+export function flushNowAndAfterBrandCaches(flushNow: RegisteredStagesFlush, followUps: FollowUpFlushing): AuthorizerCacheFlusher {
+  return async () => {
+    const changedAt = followUps.now();
+    const now = await flushNow();
+    const ttls = [followUps.brandCacheTtlSeconds, ...now.stages.map((stage) => stage.brandCacheTtlSeconds ?? followUps.brandCacheTtlSeconds)];
+    const scheduled: number[] = [];
+    let error: ErrorCode | undefined;
+    for (const at of followUpTimes(changedAt, ttls)) {
+      try {
+        await followUps.scheduleFollowUp(at);
+        scheduled.push(at);
+      } catch (err) {
+        const translated = translateError(err, 'http');
+        logger.warn('follow-up authorizer cache flush not scheduled', { dueAt: new Date(at).toISOString(), code: translated.code, reason: translated.message });
+        error = translated.code;
+      }
+    }
+    const { stages: _stages, ...outcome } = now;
+    return flushReport(outcome, { at: scheduled, ...(error === undefined ? {} : { error }) });
   };
 }
 
@@ -72,9 +121,9 @@ export interface FlushClients {
   readonly apiGateway?: APIGatewayClient;
 }
 
-/** The admin API's flusher: the local emulator's cache in local mode, else every stage registered for `env.stage`. */
-export function createAuthorizerCacheFlusher(env: { readonly stage: string; readonly localGatewayUrl?: string }, clients: FlushClients = {}): AuthorizerCacheFlusher {
-  const onStageFailure = (stage: string, error: CiamGatewayError): void => logger.warn('authorizer cache flush failed', { stage, code: error.code, reason: error.message });
+/** One flush of the local emulator's cache in local mode, else of every stage registered for `env.stage`. */
+export function createRegisteredStagesFlush(env: { readonly stage: string; readonly localGatewayUrl?: string }, clients: FlushClients = {}): RegisteredStagesFlush {
+  const onFailure = (what: string, error: CiamGatewayError): void => logger.warn('authorizer cache flush failed', { stage: what, code: error.code, reason: error.message });
   const { localGatewayUrl } = env;
   if (localGatewayUrl) {
     return flushRegisteredStages({
@@ -84,7 +133,7 @@ export function createAuthorizerCacheFlusher(env: { readonly stage: string; read
         const response = await fetch(`${localGatewayUrl}/_emulator/authorizer-cache`, { method: 'DELETE', signal: AbortSignal.timeout(FLUSH_CALL_TIMEOUT_MS) });
         if (!response.ok) throw new Error(`local gateway answered ${response.status}`);
       },
-      onStageFailure,
+      onFailure,
     });
   }
   const ssm = clients.ssm ?? new SSMClient({ maxAttempts: 2 });
@@ -94,7 +143,7 @@ export function createAuthorizerCacheFlusher(env: { readonly stage: string; read
     flushStage: async ({ restApiId, stageName }) => {
       await apiGateway.send(new FlushStageAuthorizersCacheCommand({ restApiId, stageName }), { abortSignal: AbortSignal.timeout(FLUSH_CALL_TIMEOUT_MS) });
     },
-    onStageFailure,
+    onFailure,
   });
 }
 

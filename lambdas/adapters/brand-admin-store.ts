@@ -3,6 +3,7 @@ import { GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentCli
 import type { BrandConfig } from '../core/brand-config';
 import { diffBrandConfigs, type FieldChange } from '../core/brand-config-diff';
 import { AdminError } from '../core/errors';
+import { versionMismatch, versionRequired, versionToReplace, type IfMatch } from '../core/if-match';
 import type { UriPolicy } from '../core/uri-policy';
 import type { AuditTrail, BrandChangeRecord } from './audit-trail';
 import { parseStoredBrand, toBrandItem, type StoredBrand } from './brand-item';
@@ -61,15 +62,14 @@ export class BrandAdminStore {
   }
 
   /**
-   * Creates (`expectedVersion` undefined: the brand must not exist) or replaces (the stored version must equal
-   * `expectedVersion`) a brand config. Refused, with nothing written: VERSION_REQUIRED when the brand exists and
-   * no version was named, VERSION_MISMATCH when the named one is stale or another write won the race; both
-   * carry the current version.
+   * Creates (no `ifMatch`: the brand must not exist) or replaces (the stored version must match `ifMatch`) a brand
+   * config. Refused, with nothing written: VERSION_REQUIRED when the brand exists and no If-Match was given,
+   * VERSION_MISMATCH when none of its tags is the stored version or another write won the race; both carry the current
+   * version (`versionToReplace`).
    */
-  async put(config: BrandConfig, expectedVersion: number | undefined, actor: string): Promise<{ stored: StoredBrand; diff: Record<string, FieldChange> }> {
+  async put(config: BrandConfig, ifMatch: IfMatch | undefined, actor: string): Promise<{ stored: StoredBrand; diff: Record<string, FieldChange> }> {
     const before = await this.get(config.brandId);
-    const refusal = versionRefusal(config.brandId, expectedVersion, before?.version);
-    if (refusal) throw refusal;
+    const expectedVersion = versionToReplace(config.brandId, ifMatch, before?.version);
     const stored = this.stamp(config, before, actor);
     const diff = diffBrandConfigs(before?.config, config);
     await this.write(stored, expectedVersion, before ? 'brand_replaced' : 'brand_created', diff);
@@ -111,10 +111,9 @@ export class BrandAdminStore {
       }));
     } catch (err) {
       if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        // Another write won between our read and this one: name the version it left.
+        // Another write won between our read and this one: name the version it left (428 if it created the brand).
         const current = (await this.get(brandId))?.version;
-        throw versionRefusal(brandId, expectedVersion, current)
-          ?? new AdminError('VERSION_MISMATCH', `brand ${brandId} changed while it was being written`, current === undefined ? {} : { currentVersion: current });
+        throw expectedVersion === undefined && current !== undefined ? versionRequired(brandId, current) : versionMismatch(brandId, current);
       }
       throw translateError(err, 'dynamodb');
     }
@@ -127,14 +126,4 @@ export class BrandAdminStore {
       throw translateError(err, 'dynamodb');
     }
   }
-}
-
-/** Why a write that expects `expected` must not replace a brand at `current` (either undefined: absent), if it must not. */
-function versionRefusal(brandId: string, expected: number | undefined, current: number | undefined): AdminError | undefined {
-  if (expected === current) return undefined;
-  if (expected === undefined) {
-    return new AdminError('VERSION_REQUIRED', `brand ${brandId} exists at version ${current}: name that version to replace it`, { currentVersion: current });
-  }
-  if (current === undefined) return new AdminError('VERSION_MISMATCH', `brand ${brandId} does not exist, so version ${expected} cannot be replaced`);
-  return new AdminError('VERSION_MISMATCH', `brand ${brandId} is at version ${current}, not ${expected}`, { currentVersion: current });
 }

@@ -7,7 +7,7 @@ import { parseApiRouteScopes, type ApiRouteScopes } from '../core/route-scopes';
  * construct and local mode write it with `functionEnvironmentVariables`. This is the only module under lambdas/
  * that touches `process.env`. It imports nothing but pure core modules, so the authorizer bundle stays small.
  */
-export type FunctionKind = 'authorizer' | 'basic' | 'customer' | 'admin';
+export type FunctionKind = 'authorizer' | 'basic' | 'customer' | 'admin' | 'cache-flush';
 
 interface Common {
   /** The environment variable. */
@@ -16,14 +16,16 @@ interface Common {
   readonly kinds: readonly FunctionKind[];
   /** Allowed only when STAGE=local: a deployed function must never get it. */
   readonly localOnly?: true;
+  /** Required unless STAGE=local, where local mode stands in for it. */
+  readonly requiredOutsideLocal?: true;
   /**
    * Read by a library (Powertools) from the environment itself, not through this module: its default must be
    * written, since the library's own default differs.
    */
   readonly writeDefault?: true;
   /**
-   * Set by the Lambda runtime itself (region, role credentials): never written by the stack. `required` then means
-   * required outside local mode, where the function talks to DynamoDB Local with fixed credentials.
+   * Set by the Lambda runtime itself (region, role credentials): never written by the stack, and not there to be
+   * checked when the stack's variables are.
    */
   readonly runtime?: true;
 }
@@ -51,14 +53,17 @@ interface JsonSetting<T> extends Common {
 }
 type Setting = TextSetting | IntegerSetting | FlagSetting | JsonSetting<unknown>;
 
-const EVERY_KIND = ['authorizer', 'basic', 'customer', 'admin'] as const;
+const EVERY_KIND = ['authorizer', 'basic', 'customer', 'admin', 'cache-flush'] as const;
 const BRAND_READERS = ['authorizer', 'customer', 'admin'] as const;
 const AUDITED = ['customer', 'admin'] as const;
 
 const SETTINGS = {
   stage: { name: 'STAGE', type: 'text', required: true, kinds: EVERY_KIND },
   brandTableName: { name: 'BRAND_TABLE_NAME', type: 'text', required: true, kinds: BRAND_READERS },
-  /** How long a brand's config (or its absence) is kept in memory. */
+  /**
+   * How long a brand's config (or its absence) is kept in memory. The admin API keeps none, but waits this long (the
+   * gateway's own TTL) before its follow-up authorizer-cache flush, for stages whose registration names no TTL.
+   */
   brandCacheTtlSeconds: { name: 'BRAND_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 3600, default: 60, kinds: BRAND_READERS },
   /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for. */
   jwksCooldownSeconds: { name: 'JWKS_COOLDOWN_SECONDS', type: 'integer', min: 1, max: 600, default: 30, kinds: ['authorizer'] },
@@ -70,16 +75,24 @@ const SETTINGS = {
   customersTableName: { name: 'CUSTOMERS_TABLE_NAME', type: 'text', required: true, kinds: ['customer'] },
   auditTableName: { name: 'AUDIT_TABLE_NAME', type: 'text', required: true, kinds: AUDITED },
   auditRetentionDays: { name: 'AUDIT_RETENTION_DAYS', type: 'integer', min: 1, max: 3650, required: true, kinds: AUDITED },
+  /**
+   * The SQS queue of follow-up authorizer-cache flushes: the admin API sends one after a brand change, delayed by the
+   * brand-cache TTL; the cache-flush function runs it (and sends it back while it is not due). Local mode uses a timer.
+   */
+  authorizerCacheFlushQueueUrl: { name: 'AUTHORIZER_CACHE_FLUSH_QUEUE_URL', type: 'text', requiredOutsideLocal: true, kinds: ['admin', 'cache-flush'] },
   /** Local mode: the emulator that plays API Gateway, whose authorizer cache the admin API flushes. */
   localGatewayUrl: { name: 'LOCAL_GATEWAY_URL', type: 'text', localOnly: true, kinds: ['admin'] },
   /** Local mode: brand URIs may be http://127.0.0.1. */
   allowLoopbackHttp: { name: 'ALLOW_LOOPBACK_HTTP', type: 'flag', localOnly: true, kinds: BRAND_READERS },
   /** Local mode: DynamoDB Local's URL. */
   dynamodbEndpoint: { name: 'DYNAMODB_ENDPOINT', type: 'text', localOnly: true, kinds: BRAND_READERS },
-  /** The authorizer signs its own DynamoDB requests (lean-dynamodb.ts) with the role credentials Lambda gives it. */
-  awsRegion: { name: 'AWS_REGION', type: 'text', runtime: true, required: true, kinds: ['authorizer'] },
-  awsAccessKeyId: { name: 'AWS_ACCESS_KEY_ID', type: 'text', runtime: true, required: true, kinds: ['authorizer'] },
-  awsSecretAccessKey: { name: 'AWS_SECRET_ACCESS_KEY', type: 'text', runtime: true, required: true, kinds: ['authorizer'] },
+  /**
+   * The authorizer signs its own DynamoDB requests (lean-dynamodb.ts) with the role credentials Lambda gives it; in
+   * local mode DynamoDB Local takes any.
+   */
+  awsRegion: { name: 'AWS_REGION', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: ['authorizer'] },
+  awsAccessKeyId: { name: 'AWS_ACCESS_KEY_ID', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: ['authorizer'] },
+  awsSecretAccessKey: { name: 'AWS_SECRET_ACCESS_KEY', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: ['authorizer'] },
   awsSessionToken: { name: 'AWS_SESSION_TOKEN', type: 'text', runtime: true, kinds: ['authorizer'] },
   serviceName: { name: 'POWERTOOLS_SERVICE_NAME', type: 'text', kinds: EVERY_KIND },
   metricsNamespace: { name: 'POWERTOOLS_METRICS_NAMESPACE', type: 'text', default: 'CiamGateway', writeDefault: true, kinds: EVERY_KIND },
@@ -91,7 +104,7 @@ type SettingKey = keyof Settings;
 type KeysOf<K extends FunctionKind> = { [S in SettingKey]: K extends Settings[S]['kinds'][number] ? S : never }[SettingKey];
 type ValueOf<S> = S extends { type: 'integer' } ? number : S extends { type: 'flag' } ? boolean : S extends { type: 'json'; empty: infer T } ? T : string;
 /** Required settings and settings with a default always have a value once read. */
-type AlwaysSet<S> = S extends { runtime: true } ? false : S extends { required: true } | { default: unknown } | { type: 'flag' } | { type: 'json' } ? true : false;
+type AlwaysSet<S> = S extends { required: true } | { default: unknown } | { type: 'flag' } | { type: 'json' } ? true : false;
 
 /** The typed settings of a function of kind `K`, as read and checked. */
 export type FunctionEnvironment<K extends FunctionKind> = {
@@ -147,8 +160,8 @@ function readSettings<K extends FunctionKind>(kind: K, source: EnvironmentSource
     const raw = source[setting.name];
     const present = raw !== undefined && raw !== '';
     if (present && setting.localOnly && !local) problems.push(`${setting.name} is only allowed when STAGE=local`);
-    const optionalHere = setting.runtime && local;
-    values[key] = readSetting(optionalHere ? ({ ...setting, required: undefined } as Setting) : setting, present ? raw : undefined, problems);
+    if (!present && setting.requiredOutsideLocal && !local) problems.push(`${setting.name} is required unless STAGE=local`);
+    values[key] = readSetting(setting, present ? raw : undefined, problems);
   }
   if (problems.length > 0) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
   return values as FunctionEnvironment<K>;

@@ -6,4 +6,9 @@ export interface RuntimeHooks {
   readonly now?: () => number;
   /** Local mode only: told the stable error code of each refusal, with the event that was refused. Never set in AWS. */
   readonly onRefusal?: (event: unknown, code: ErrorCode) => void;
+  /**
+   * Local mode only: runs `task` once the hooks' clock reaches `dueAtMs` (the admin API's follow-up authorizer-cache
+   * flush, which AWS runs from an SQS queue). @default a timer on the real clock
+   */
+  readonly runLater?: (dueAtMs: number, task: () => Promise<void>) => void;
 }

@@ -2,17 +2,22 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { adminDependencies, type AdminDependencies } from '../adapters/admin-runtime';
 import type { StoredBrand } from '../adapters/brand-item';
 import { headerValue } from '../adapters/http-headers';
+import { translateError } from '../adapters/library-errors';
+import { logger } from '../adapters/observability';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
 import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
+import { changesDecisions, failedFlushReport, type FlushReport } from '../core/authorizer-cache-flush';
 import { AdminError, RequestError } from '../core/errors';
+import { parseIfMatch } from '../core/if-match';
 import { readJsonBody } from '../core/request-bodies';
 
 type AdminRoute = (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>;
 
 /**
  * The admin API under /v1/admin/brands: list, read, create or replace (optimistic concurrency on `version` through
- * If-Match, required to replace), a dry run of a replace, disable, and the onboarding check. API Gateway lets only
- * IAM-signed callers through (the admin key in local mode); the caller's identity is recorded on every change.
+ * If-Match, required to replace: lambdas/core/if-match.ts), a dry run of a replace, disable, and the onboarding check.
+ * API Gateway lets only IAM-signed callers through (the admin key in local mode); the caller's identity is recorded on
+ * every change.
  */
 export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler {
   const { store } = deps;
@@ -22,30 +27,38 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
     return stored;
   };
   /**
-   * `?flushAuthorizerCache=true`: the change is already stored; flushing only shortens how long API Gateway keeps
-   * serving decisions it cached before it, on every API stage registered for the gateway's authorizer. The answer
-   * names the stages flushed and those that failed (`authorizerCacheFlushed` is true when none did). The
-   * authorizer's own config cache still runs out on its TTL.
+   * After a change is stored: flush API Gateway's cached authorizer decisions on every API stage registered for the
+   * gateway's authorizer, now and again once the authorizers' brand caches have run out, when the change alters what
+   * the authorizer decides (`required`: a disable, a new issuer, keys, audiences…) or the caller asks
+   * (`?flushAuthorizerCache=true`). The change is stored whatever happens here: the answer's `flush` says what was
+   * done, and `ok: false` with a `reason` what was not, never an error status.
    */
-  const flushIfAsked = async (event: APIGatewayProxyEvent): Promise<Record<string, unknown>> => {
-    if (event.queryStringParameters?.flushAuthorizerCache !== 'true') return {};
-    const flush = await deps.flushAuthorizerCache();
-    return { authorizerCacheFlushed: flush.failed.length === 0, authorizerCacheFlush: flush };
+  const flushAfterStoring = async (event: APIGatewayProxyEvent, required: boolean): Promise<{ flush?: FlushReport }> => {
+    if (!required && event.queryStringParameters?.flushAuthorizerCache !== 'true') return {};
+    try {
+      return { flush: await deps.flushAuthorizerCache() };
+    } catch (err) {
+      const error = translateError(err);
+      logger.error('authorizer cache flush failed after a stored change', { code: error.code, reason: error.message });
+      return { flush: failedFlushReport(error.code) };
+    }
   };
 
   const routes: Readonly<Record<string, AdminRoute>> = {
     'GET /v1/admin/brands': async () => json(200, { brands: (await store.list()).map(summary) }),
     'GET /v1/admin/brands/{brandId}': async (_event, brandId) => versioned(200, await found(brandId)),
     'PUT /v1/admin/brands/{brandId}': async (event, brandId) => {
+      const ifMatch = parseIfMatch(headerValue(event.headers, 'if-match'));
       const config = await deps.completeConfig({ ...readJson(event), brandId });
       if (event.queryStringParameters?.dryRun === 'true') {
         const { currentVersion, changes } = await store.preview(config);
         return json(200, { dryRun: true, brandId, currentVersion: currentVersion ?? null, changes });
       }
-      const { stored, diff } = await store.put(config, ifMatch(event), actorOf(event));
-      return versioned(stored.version === 1 ? 201 : 200, stored, { changedFields: Object.keys(diff), ...(await flushIfAsked(event)) });
+      const { stored, diff } = await store.put(config, ifMatch, actorOf(event));
+      const created = stored.version === 1;
+      return versioned(created ? 201 : 200, stored, { changedFields: Object.keys(diff), ...(await flushAfterStoring(event, !created && changesDecisions(diff))) });
     },
-    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => versioned(200, await store.disable(brandId, actorOf(event)), await flushIfAsked(event)),
+    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => versioned(200, await store.disable(brandId, actorOf(event)), await flushAfterStoring(event, true)),
     'POST /v1/admin/brands/{brandId}/check': async (event, brandId) => {
       const { sampleToken } = event.body ? readJson(event) : {};
       if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);
@@ -66,15 +79,6 @@ function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
   const body = readJsonBody(event.body, event.isBase64Encoded);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError('BODY_INVALID', 'body is not an object', ['body: must be a JSON object']);
   return body as Record<string, unknown>;
-}
-
-/** `If-Match: "3"` (or `3`): replace only version 3. Without it, PUT only creates (428 for an existing brand). */
-function ifMatch(event: APIGatewayProxyEvent): number | undefined {
-  const header = headerValue(event.headers, 'if-match');
-  if (header === undefined) return undefined;
-  const version = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(version) || version < 1) throw new RequestError('BODY_INVALID', 'If-Match must be a brand version', ['If-Match: must be the version number, e.g. "3"']);
-  return version;
 }
 
 /** Who signed the request (IAM), as API Gateway reports it. */

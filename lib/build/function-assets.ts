@@ -3,9 +3,12 @@ import { build } from 'esbuild';
 import { ROUTES } from '../../lambdas/core/routes';
 import { ASSETS_DIRECTORY, ASSET_MODULE, ESBUILD_OPTIONS, handlerEntry } from '../bundling';
 
-/** Every function the stack deploys, by handler module name: the authorizer and the handler of each route. */
+/**
+ * Every function the stack deploys, by handler module name: the authorizer, the follow-up authorizer-cache flush, and
+ * the handler of each route.
+ */
 export function functionNames(): string[] {
-  return ['authorizer', ...new Set(ROUTES.map((route) => route.handler))];
+  return ['authorizer', 'authorizer-cache-flush', ...new Set(ROUTES.map((route) => route.handler))];
 }
 
 /**

@@ -7,7 +7,11 @@ import { CliError } from './cli-error';
  * answers with. The version is what the person read, so it goes back as If-Match; the rest of the bookkeeping
  * is the server's to write, and PUT refuses it as unknown fields.
  */
-const RESPONSE_ONLY_FIELDS = ['version', 'updatedAt', 'updatedBy', 'changedFields', 'authorizerCacheFlushed', 'authorizerCacheFlush'];
+const RESPONSE_ONLY_FIELDS = [
+  'version', 'updatedAt', 'updatedBy', 'changedFields', 'flush',
+  // What gateways before 0.3.0 answered about a flush, in files saved from their answers.
+  'authorizerCacheFlushed', 'authorizerCacheFlush',
+];
 
 export interface BrandFile {
   /** The config to send, without the server's bookkeeping. */

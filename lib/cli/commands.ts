@@ -3,7 +3,7 @@ import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client
 import { brandToPut, type BrandSource } from './brand-to-put';
 import { CliError, EXIT, UsageError } from './cli-error';
 import type { OptionName, OptionValues } from './options';
-import { brandList, checkSteps, diffLines, disableResult, presetList, putResult } from './render';
+import { brandList, checkSteps, diffLines, disableResult, flushResult, presetList, putResult } from './render';
 
 /**
  * The CLI's commands, declared once: this table drives dispatch, usage lines and every help text.
@@ -101,7 +101,9 @@ export const COMMANDS: readonly Command[] = [
     details:
       'Replacing needs the version you read: the file\'s "version" (as `brands get --json` writes it), or --if-match.\n' +
       'The server fills issuer, jwksUri and userinfoEndpoint from OIDC discovery where the config leaves them out,\n' +
-      'checks the whole config, and refuses it with every problem listed.',
+      'checks the whole config, and refuses it with every problem listed. A replace that changes what the authorizer\n' +
+      'decides (status, issuer, keys, audiences…) flushes the authorizer result caches, as --flush-authorizer-cache\n' +
+      'does for any change; a warning on stderr says when a flush fell short (the change is stored all the same).',
     args: [{ ...BRAND_ID, help: 'the brand; with --file, the file\'s brandId', required: false }],
     forms: ['--file <brand.json> [options]', '<brandId> --preset <provider> --input <key=value>... [options]'],
     options: ['file', 'if-match', 'preset', 'input', 'display-name', 'application-id', 'flush-authorizer-cache'],
@@ -125,7 +127,7 @@ export const COMMANDS: readonly Command[] = [
         ...(sentVersion === undefined ? {} : { headers: { 'if-match': `"${sentVersion}"` } }),
         about: { brandId, ...(sentVersion === undefined ? {} : { sentVersion }), versionFrom },
       });
-      context.print(putResult(brandId, status === 201, body), body);
+      printStored(context, putResult(brandId, status === 201, body), brandId, body);
       return EXIT.ok;
     },
   },
@@ -150,14 +152,18 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'brands disable',
     summary: 'disable a brand: it is kept, and its tokens are refused',
+    details:
+      'A disable flushes the authorizer result caches of every registered API stage, now and again once the\n' +
+      'authorizers\' brand caches have run out, so tokens in use are refused within the brand-cache TTL + 10 s.\n' +
+      'A warning on stderr says when a flush fell short; the brand is disabled all the same.',
     args: [BRAND_ID],
     options: ['flush-authorizer-cache'],
     admin: true,
-    examples: ['ciam-gateway brands disable acme --flush-authorizer-cache'],
+    examples: ['ciam-gateway brands disable acme'],
     run: async (context) => {
       const brandId = context.args.brandId ?? '';
       const { body } = await requestAdmin(targetOf(context), 'DELETE', brandPath(brandId, flushQuery(context)), { about: { brandId } });
-      context.print(disableResult(brandId, body), body);
+      printStored(context, disableResult(brandId, body), brandId, body);
       return EXIT.ok;
     },
   },
@@ -178,6 +184,13 @@ export const COMMANDS: readonly Command[] = [
     },
   },
 ];
+
+/** A stored change: what it did, what its authorizer-cache flush did, and a warning on stderr when the flush fell short. */
+function printStored(context: CommandContext, human: string, brandId: string, body: Readonly<Record<string, unknown>>): void {
+  const { info, warning } = flushResult(brandId, body);
+  context.print(info === undefined ? human : `${human}\n${info}`, body);
+  if (warning !== undefined) context.io.err(warning);
+}
 
 /** Where the admin API is and how to authenticate: options first, then the environment. */
 function targetOf({ options, io }: CommandContext): AdminTarget {

@@ -93,7 +93,8 @@ export function explainRefusal(answer: AdminAnswer, context: RequestContext): Cl
   const current = typeof body.currentVersion === 'number' ? body.currentVersion : undefined;
   switch (body.code) {
     case 'VERSION_MISMATCH': {
-      const versions = current !== undefined && context.sentVersion !== undefined ? ` (version ${current} ≠ ${context.sentVersion})` : '';
+      if (current === undefined) return new CliError('refused', `brand ${brand} does not exist, so no version of it can be replaced: leave "version" out (and --if-match) to create it`);
+      const versions = context.sentVersion !== undefined ? ` (version ${current} ≠ ${context.sentVersion})` : '';
       return new CliError('refused', `brand ${brand} changed since you read it${versions}: run brands get ${brand} again`);
     }
     case 'VERSION_REQUIRED': {

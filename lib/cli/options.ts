@@ -10,7 +10,7 @@ export const OPTIONS = {
   'display-name': { type: 'string', value: '<name>', help: 'the brand\'s display name (default: the brandId)' },
   'application-id': { type: 'string', value: '<id>', help: 'the application id (default: the preset\'s, else the client id)' },
   'sample-token': { type: 'string', value: '<jwt>', help: 'also verify this access token as the authorizer would' },
-  'flush-authorizer-cache': { type: 'boolean', help: 'also empty the stage\'s authorizer result cache, so the change reaches cached tokens at once' },
+  'flush-authorizer-cache': { type: 'boolean', help: 'flush the authorizer result caches of every registered API stage for this change too (a disable, or a change of issuer, keys, audiences… always does)' },
   endpoint: { type: 'string', value: '<url>', help: 'the gateway: the stage URL in AWS (ApiUrl without the trailing /), http://127.0.0.1:3000 in local mode (default: CIAM_GATEWAY_ENDPOINT)' },
   'admin-key': { type: 'string', value: '<key>', help: 'local mode: send this admin key instead of signing (default: LOCAL_ADMIN_KEY)' },
   region: { type: 'string', value: '<region>', help: 'AWS region to sign for (default: the execute-api endpoint\'s, else AWS_REGION)' },

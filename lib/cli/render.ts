@@ -26,6 +26,29 @@ export function disableResult(brandId: string, body: Body): string {
   return `disabled ${brandId} (version ${String(body.version)}); its tokens are refused once caches refresh`;
 }
 
+/**
+ * What a change's authorizer-cache flush did, when there was one (`flush` in the answer): on stdout when it all
+ * worked, else a warning for stderr. The change is stored either way.
+ */
+export function flushResult(brandId: string, body: Body): { readonly info?: string; readonly warning?: string } {
+  const flush = typeof body.flush === 'object' && body.flush !== null ? (body.flush as Body) : undefined;
+  if (!flush) return {};
+  if (flush.ok !== true) {
+    const reason = typeof flush.reason === 'string' ? oneLine(flush.reason) : 'the gateway did not say why';
+    return {
+      warning:
+        `warning: ${brandId} is saved at version ${String(body.version)}, but the authorizer caches were not all flushed: ${reason}. ` +
+        'Decisions cached before the change may be served until the authorizer result-cache TTL runs out.',
+    };
+  }
+  const stages = Array.isArray(flush.flushed) ? flush.flushed.length : 0;
+  const again = Array.isArray(flush.followUpAt) ? flush.followUpAt.map((at) => oneLine(String(at))) : [];
+  return {
+    info: `flushed the authorizer caches of ${stages} API stage${stages === 1 ? '' : 's'}` +
+      (again.length > 0 ? `; again at ${again.join(', ')}, once the authorizers' brand caches have run out` : ''),
+  };
+}
+
 /** `ok   discovery: …` or `FAIL jwks: …`, one line per step of the onboarding check. */
 export function checkSteps(body: Body): string {
   return records(body.steps).map((s) => `${s.ok === true ? 'ok  ' : 'FAIL'} ${oneLine(String(s.step))}: ${oneLine(String(s.detail))}`).join('\n');

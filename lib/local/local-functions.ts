@@ -44,6 +44,8 @@ export interface LocalFunctionHooks {
   readonly now: () => number;
   /** One line per refusal a function records, in place of Powertools logs and EMF metrics. */
   readonly log: (line: string) => void;
+  /** Runs a task once `now` reaches its time: the admin API's follow-up authorizer-cache flushes (SQS in AWS). */
+  readonly runLater: (dueAtMs: number, task: () => Promise<void>) => void;
 }
 
 /**
@@ -51,10 +53,11 @@ export interface LocalFunctionHooks {
  * `handler`s are, the echo integration of a consumer's routes, and the local-only channel that tells the emulator
  * why the authorizer refused an event.
  */
-export function localFunctions(variables: EnvironmentSource, { now, log }: LocalFunctionHooks): GatewayFunctions {
+export function localFunctions(variables: EnvironmentSource, { now, log, runLater }: LocalFunctionHooks): GatewayFunctions {
   const refusals = new WeakMap<object, ErrorCode>();
   const hooks: RuntimeHooks = {
     now,
+    runLater,
     onRefusal: (event, code) => {
       if (typeof event === 'object' && event !== null) refusals.set(event, code);
     },

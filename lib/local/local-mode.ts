@@ -9,6 +9,7 @@ import { localFunctions, localFunctionVariables } from './local-functions';
 import { startLocalGateway } from './local-gateway';
 import { consumerRoutes, readRoutesFile } from './local-routes';
 import type { LocalSettings } from './local-settings';
+import { LocalTimers } from './local-timers';
 import { LOCAL_API_ID } from './proxy-event';
 
 /**
@@ -19,6 +20,11 @@ import { LOCAL_API_ID } from './proxy-event';
 export interface LocalModeOptions extends LocalSettings {
   /** Epoch ms clock of the emulator and every function, so tests move time instead of waiting. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The timers of the admin API's follow-up authorizer-cache flushes, on `now`: a test passes its own to run them
+   * (`runDue`) when it moves the clock. @default timers on `now`
+   */
+  readonly timers?: LocalTimers;
   /** Gets the emulator's request lines and the functions' refusals. @default silent */
   readonly log?: (line: string) => void;
 }
@@ -59,6 +65,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     }
     await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), ...extraBrands], now);
 
+    const timers = options.timers ?? new LocalTimers(now);
     const gateway = await startLocalGateway({
       routes: [...ROUTES, ...(consumerScopes ? consumerRoutes(consumerScopes) : [])],
       functions: (gatewayUrl) =>
@@ -77,7 +84,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             routeScopes: { [LOCAL_API_ID]: { ...routeScopesOf(ROUTES), ...consumerScopes } },
             ...options.functionSettings,
           }),
-          { now, log },
+          { now, log, runLater: (dueAtMs, task) => timers.at(dueAtMs, task) },
         ),
       resultsCacheTtlSeconds: options.resultsCacheTtlSeconds,
       stage: 'local',
@@ -87,6 +94,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       log,
     });
     stops.push(() => gateway.close());
+    // Stopped first: a follow-up flush must not run against a gateway that is closing.
+    stops.push(async () => timers.stop());
     return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {
     await stop();

@@ -11,18 +11,16 @@ import { EXIT, runCli } from '../../lib/cli/run-cli';
 import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
 import { userAccessToken } from '../../lib/local/demo-login';
 import { LOCAL_TABLE_NAMES, type LocalMode } from '../../lib/local/local-mode';
-import { CIAM_AUTHORIZER_DEFAULTS } from '../../lib/ciam-authorizer-defaults';
 import { startE2eLocalMode } from './e2e-local-mode';
 
 const ADMIN_KEY = 'e2e-admin-key';
 let local: LocalMode;
-let advance: (seconds: number) => void;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ciam-admin-'));
   // Handlers read brands uncached, so a change reaches the authorizer at once; only API Gateway's cache is left.
-  ({ local, advance } = await startE2eLocalMode({ adminKey: ADMIN_KEY, functionSettings: { brandCacheTtlSeconds: 0 } }));
+  ({ local } = await startE2eLocalMode({ adminKey: ADMIN_KEY, functionSettings: { brandCacheTtlSeconds: 0 } }));
 }, 60_000);
 
 afterAll(async () => {
@@ -102,24 +100,25 @@ it('disables a brand: kept, and its tokens get 401', async () => {
   expect(await (await admin('/off')).json()).toMatchObject({ brandId: 'off', status: 'disabled', version: 2 });
 });
 
-it('flushes the authorizer result cache on request, so a disable reaches tokens already seen at once', async () => {
+it('flushes the authorizer result cache on a disable, so it reaches tokens already seen at once, and says so', async () => {
   await create('flush');
   const token = await login();
   expect(await whoami('flush', token)).toBe(200);
-  const disabled = await cli('brands', 'disable', 'flush', '--flush-authorizer-cache', '--json');
-  expect(JSON.parse(disabled.out)).toMatchObject({ status: 'disabled', authorizerCacheFlushed: true });
+  const disabled = await cli('brands', 'disable', 'flush', '--json');
+  expect(JSON.parse(disabled.out)).toMatchObject({ status: 'disabled', flush: { ok: true, flushed: ['local/local'], failed: [], followUpAt: [expect.any(String)] } });
+  expect(disabled.err).toBe('');
   expect(await whoami('flush', token)).toBe(401);
 });
 
-it('without a flush, a decision API Gateway cached keeps serving until its TTL', async () => {
+it('flushes for a change no decision depends on only when asked', async () => {
   await create('cached');
-  const token = await login();
-  expect(await whoami('cached', token)).toBe(200);
-  expect((await cli('brands', 'disable', 'cached')).code).toBe(EXIT.ok);
-  expect(await whoami('cached', token)).toBe(200);
-  expect(await whoami('cached')).toBe(401);
-  advance(CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds());
-  expect(await whoami('cached', token)).toBe(401);
+  const renamed = await cli('brands', 'put', '--file', brandFile('cached', brand('cached', { displayName: 'Renamed', version: 1 })));
+  expect(renamed.out).toBe('replaced cached at version 2; changed: displayName');
+  const asked = await cli('brands', 'put', '--file', brandFile('cached', brand('cached', { displayName: 'Again', version: 2 })), '--flush-authorizer-cache');
+  expect(asked.out.split('\n')).toEqual([
+    'replaced cached at version 3; changed: displayName',
+    expect.stringMatching(/^flushed the authorizer caches of 1 API stage; again at \S+Z, once the authorizers' brand caches have run out$/),
+  ]);
 });
 
 it('audits every change with who, when and a field-level diff', async () => {

@@ -1,9 +1,9 @@
 import 'aws-cdk-lib/testhelpers/jest-autoclean';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Deployment, MockIntegration, RestApi, Stage } from 'aws-cdk-lib/aws-apigateway';
 import { Template } from 'aws-cdk-lib/assertions';
 import { registerApiStage } from '../../lib/api-stage-registry';
-import { logicalIdOfConstruct, testApp } from './infra-test-support';
+import { logicalIdOfConstruct, registrationValue, testApp } from './infra-test-support';
 
 function apiStack(options: { deploy?: boolean } = {}): { stack: Stack; api: RestApi } {
   const stack = new Stack(testApp(), 'Apis');
@@ -16,17 +16,23 @@ function apiStack(options: { deploy?: boolean } = {}): { stack: Stack; api: Rest
 const registryParameters = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter')).map((p) => p.Properties);
 
 describe('registerApiStage', () => {
-  test("writes /ciam-gateway/<stage>/apis/<apiId> = the API's stage name, in the API's stack", () => {
+  test("writes /ciam-gateway/<stage>/apis/<apiId> = the API's stage name and its authorizer's brand-cache TTL, in the API's stack", () => {
     const { stack, api } = apiStack();
-    registerApiStage(stack, { stage: 'dev', api });
+    registerApiStage(stack, { stage: 'dev', api, brandConfigCacheTtl: Duration.seconds(30) });
     expect(registryParameters(stack)).toEqual([
       expect.objectContaining({
         Type: 'String',
         Tier: 'Standard',
         Name: { 'Fn::Join': ['', ['/ciam-gateway/dev/apis/', { Ref: logicalIdOfConstruct(api) }]] },
-        Value: { Ref: logicalIdOfConstruct(api.deploymentStage) },
+        Value: registrationValue(api.deploymentStage, 30),
       }),
     ]);
+  });
+
+  test('leaves the TTL out when it is not known (an authorizer imported from the deployed stage)', () => {
+    const { stack, api } = apiStack();
+    registerApiStage(stack, { stage: 'dev', api });
+    expect(registryParameters(stack)[0]).toMatchObject({ Value: registrationValue(api.deploymentStage) });
   });
 
   test('is idempotent per (stage, API), and keeps one parameter per stage', () => {
@@ -44,7 +50,7 @@ describe('registerApiStage', () => {
     const { stack, api } = apiStack({ deploy: false });
     registerApiStage(stack, { stage: 'dev', api });
     api.deploymentStage = new Stage(stack, 'Live', { deployment: new Deployment(stack, 'Deployment', { api }), stageName: 'live' });
-    expect(registryParameters(stack)[0]).toMatchObject({ Value: { Ref: logicalIdOfConstruct(api.deploymentStage) } });
+    expect(registryParameters(stack)[0]).toMatchObject({ Value: registrationValue(api.deploymentStage) });
   });
 
   test('fails the synth, saying what to do, for an API that never gets a deployment stage', () => {

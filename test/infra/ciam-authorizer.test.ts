@@ -6,7 +6,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTE_SCOPE_OVERLAP_WARNING, type AuthorizerForOptions } from '../../lib/ciam-api-authorizers';
 import { CiamAuthorizer, type CiamAuthorizerProps } from '../../lib/ciam-authorizer';
-import { testApp } from './infra-test-support';
+import { registrationValue, testApp } from './infra-test-support';
 
 /** Another team's stack: RestApis of its own and a brand table it already has. */
 function consumerStack(id = 'ConsumerStack'): { stack: Stack; brandTable: ReturnType<typeof Table.fromTableName> } {
@@ -120,7 +120,7 @@ describe('CiamAuthorizer: one function, many RestApis', () => {
       template.hasResourceProperties('AWS::SSM::Parameter', {
         Type: 'String',
         Name: { 'Fn::Join': ['', ['/ciam-gateway/team-a/apis/', { Ref: apiId(api) }]] },
-        Value: { Ref: consumer.stack.getLogicalId(api.deploymentStage.node.defaultChild as never) },
+        Value: registrationValue(api.deploymentStage, 60),
       });
     }
     template.resourceCountIs('AWS::SSM::Parameter', 3);

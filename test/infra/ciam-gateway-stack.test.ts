@@ -11,6 +11,7 @@ import {
   logicalIdOf,
   logicalIdOfConstruct,
   permissions,
+  registrationValue,
   renderResource,
   tableLogicalId,
   type PolicyStatement,
@@ -260,9 +261,9 @@ describe('routes', () => {
     expect(methods.map((m) => m.Properties.RequestValidatorId)).toEqual(Array(ROUTES.length).fill({ Ref: validatorId }));
   });
 
-  test('each handler named in ROUTES gets one function, besides the authorizer', () => {
+  test('each handler named in ROUTES gets one function, besides the authorizer and the follow-up cache flush', () => {
     const handlers = new Set(ROUTES.map((route) => route.handler));
-    template.resourceCountIs('AWS::Lambda::Function', handlers.size + 1);
+    template.resourceCountIs('AWS::Lambda::Function', handlers.size + 2);
   });
 });
 
@@ -391,11 +392,11 @@ describe('SSM parameters for other stacks and apps', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Name: name, Value: value });
   });
 
-  test("registers the stack's own API stage for the authorizer-cache flushes: /ciam-gateway/dev/apis/<apiId> = dev", () => {
+  test("registers the stack's own API stage for the authorizer-cache flushes: /ciam-gateway/dev/apis/<apiId> = dev, with its brand-cache TTL", () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Type: 'String',
       Name: { 'Fn::Join': ['', ['/ciam-gateway/dev/apis/', { Ref: logicalIdOfConstruct(stack.api) }]] },
-      Value: { Ref: logicalIdOfConstruct(stack.api.deploymentStage) },
+      Value: registrationValue(stack.api.deploymentStage, 30),
     });
   });
 

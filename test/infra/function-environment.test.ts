@@ -17,6 +17,7 @@ describe.each(['dev', 'prod'])('stage %s', (stage) => {
   const resources = Template.fromStack(stack).findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
   const kinds = new Map<string, FunctionKind>([
     [stack.getLogicalId(stack.ciamAuthorizer.handler.node.defaultChild as CfnElement), 'authorizer'],
+    ...(stack.gatewayApi.delayedCacheFlush ? [[stack.getLogicalId(stack.gatewayApi.delayedCacheFlush.function.node.defaultChild as CfnElement), 'cache-flush'] as const] : []),
     ...[...stack.routeFunctions.keys()].map((handler) => [routeFunctionLogicalId(stack, handler), ROUTE_HANDLER_ACCESS[handler].kind] as const),
   ]);
 

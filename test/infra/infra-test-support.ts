@@ -61,6 +61,15 @@ export function logicalIdOfConstruct(construct: IConstruct): string {
   return Stack.of(construct).resolve(element.logicalId) as string;
 }
 
+/**
+ * What `registerApiStage` writes as a registration's value, as CloudFormation sees it: JSON of the API's stage name (a
+ * reference to `stage`, the API's deployment stage) and, when known, its authorizer's brand-cache TTL.
+ */
+export function registrationValue(stage: IConstruct, brandCacheTtlSeconds?: number): unknown {
+  const end = brandCacheTtlSeconds === undefined ? '"}' : `","brandCacheTtlSeconds":${brandCacheTtlSeconds}}`;
+  return { 'Fn::Join': ['', ['{"stageName":"', { Ref: logicalIdOfConstruct(stage) }, end]] };
+}
+
 /** Logical id of the stack's table built from `definition`. */
 export function tableLogicalId(stack: CiamGatewayStack, definition: TableDefinition): string {
   const table = stack.tables.get(definition.id);

@@ -7,6 +7,7 @@ import {
   concernsDynamoDb,
   dynamoDbPermissions,
   gatewayStack,
+  logicalIdOfConstruct,
   permissions,
   roleStatements,
   type PolicyStatement,
@@ -20,6 +21,13 @@ const resources = template.toJSON().Resources as Record<string, { Type: string; 
 const tableIds = new Map(TABLES.map((definition) => [tableLogicalId(stack, definition), definition.id]));
 const functionId = (handler: RouteHandlerName): string => routeFunctionLogicalId(stack, handler);
 const functionProperties = (handler: RouteHandlerName): Record<string, unknown> => resources[functionId(handler)]?.Properties ?? {};
+
+/** The queue of follow-up authorizer-cache flushes, which the admin function sends to. */
+function followUpQueue() {
+  const flush = stack.gatewayApi.delayedCacheFlush;
+  if (!flush) throw new Error('the stack has no follow-up flush queue');
+  return flush.queue;
+}
 
 const BRAND = BRAND_CONFIG_TABLE.id;
 const CUSTOMERS = CUSTOMERS_TABLE.id;
@@ -125,7 +133,7 @@ describe('environment', () => {
   });
 
   // The stage also names the registry of API stages whose authorizer caches it flushes (/ciam-gateway/dev/apis).
-  test('admin-brands gets the stage, the brand and audit table names, audit retention and brand cache TTL', () => {
+  test('admin-brands gets the stage, the brand and audit table names, audit retention, brand cache TTL and the follow-up flush queue', () => {
     expect(functionProperties(ADMIN_HANDLER).Environment).toEqual({
       Variables: {
         STAGE: 'dev',
@@ -133,6 +141,7 @@ describe('environment', () => {
         AUDIT_TABLE_NAME: { Ref: tableLogicalId(stack, AUDIT_TABLE) },
         AUDIT_RETENTION_DAYS: '30',
         BRAND_CACHE_TTL_SECONDS: '30',
+        AUTHORIZER_CACHE_FLUSH_QUEUE_URL: { Ref: logicalIdOfConstruct(followUpQueue()) },
         ...POWERTOOLS(ADMIN_HANDLER),
       },
     });
@@ -158,7 +167,10 @@ describe('customer functions', () => {
 describe('admin function', () => {
   test('may write its own log group, trace, and do exactly its DynamoDB grants: nothing else', () => {
     const logGroupId = (functionProperties(ADMIN_HANDLER).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-    const names = new Map([...tableIds, [logGroupId, 'its log group'], ['AWS::Partition', 'aws'], ['AWS::Region', 'region'], ['AWS::AccountId', 'account']]);
+    const names = new Map([
+      ...tableIds, [logGroupId, 'its log group'], [logicalIdOfConstruct(followUpQueue()), 'FollowUpQueue'],
+      ['AWS::Partition', 'aws'], ['AWS::Region', 'region'], ['AWS::AccountId', 'account'],
+    ]);
     expect(permissions(roleStatements(template, functionId(ADMIN_HANDLER)), names).sort()).toEqual(
       [
         'Allow logs:CreateLogStream on its log group',
@@ -173,6 +185,8 @@ describe('admin function', () => {
         // not recursive), then FlushStageAuthorizersCache on each: their ids are only known at run time.
         'Allow ssm:GetParametersByPath on arn:${aws}:ssm:${region}:${account}:parameter/ciam-gateway/dev/apis',
         'Allow apigateway:DELETE on arn:${aws}:apigateway:${region}::/restapis/*/stages/*/cache/authorizers',
+        // The follow-up flush once the brand caches have run out: a delayed message, and nothing else of SQS.
+        'Allow sqs:SendMessage on FollowUpQueue',
       ].sort(),
     );
   });

@@ -1,109 +1,132 @@
 /**
- * The admin API's flusher with the real SDK clients, against a loopback server that answers as SSM
- * (GetParametersByPath, paged) and API Gateway (FlushStageAuthorizersCache) do, and as local mode's emulator does.
+ * The authorizer-cache flushes with the real SDK clients, against a loopback server that answers as SSM
+ * (GetParametersByPath, paged), API Gateway (FlushStageAuthorizersCache) and SQS (SendMessage) do, and as local
+ * mode's emulator does: one flush of the registered stages, the follow-up sent to the queue, and the function that
+ * runs the follow-ups.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { createAuthorizerCacheFlusher } from '../../lambdas/adapters/authorizer-cache-flusher';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { createRegisteredStagesFlush } from '../../lambdas/adapters/authorizer-cache-flusher';
+import { cacheFlushDependencies } from '../../lambdas/adapters/cache-flush-runtime';
+import { followUpFlushSender } from '../../lambdas/adapters/follow-up-flush-queue';
+import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
+import { createAuthorizerCacheFlushHandler } from '../../lambdas/handlers/authorizer-cache-flush';
+import { FakeAwsControlPlane } from '../support/fake-aws-control-plane';
 
-interface Request {
-  readonly method: string;
-  readonly url: string;
-  readonly target: string | undefined;
-  readonly body: string;
-}
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ciam-follow-ups';
+/** The registry in two pages: this gateway's own API (its authorizer's TTL recorded), a consumer's, and one deleted since. */
+const REGISTRY = [
+  [
+    { name: '/ciam-gateway/dev/apis/own', value: '{"stageName":"dev","brandCacheTtlSeconds":30}' },
+    { name: '/ciam-gateway/dev/apis/gone', value: '{"stageName":"prod"}' },
+  ],
+  [{ name: '/ciam-gateway/dev/apis/orders', value: 'v1' }],
+];
 
-let server: Server;
-let endpoint: string;
-const requests: Request[] = [];
-let answer: (request: Request, response: ServerResponse) => void = () => undefined;
+let plane: FakeAwsControlPlane;
 
 beforeAll(async () => {
-  server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', target: req.headers['x-amz-target'] as string | undefined, body: Buffer.concat(chunks).toString('utf8') };
-      requests.push(request);
-      answer(request, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  plane = await FakeAwsControlPlane.start();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await plane.stop();
 });
 
-beforeEach(() => {
-  requests.length = 0;
-});
-
-const CLIENT_SETTINGS = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 } as const;
-
-/** The registry in two pages, and an API Gateway on which API `gone` no longer exists. */
-function awsLike(request: Request, response: ServerResponse): void {
-  if (request.target === 'AmazonSSM.GetParametersByPath') {
-    const { NextToken } = JSON.parse(request.body) as { NextToken?: string };
-    const page = NextToken === undefined
-      ? { Parameters: [{ Name: '/ciam-gateway/dev/apis/own', Value: 'dev', Type: 'String' }, { Name: '/ciam-gateway/dev/apis/gone', Value: 'prod', Type: 'String' }], NextToken: 'page2' }
-      : { Parameters: [{ Name: '/ciam-gateway/dev/apis/orders', Value: 'v1', Type: 'String' }] };
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(page));
-    return;
-  }
-  if (request.method === 'DELETE' && request.url.startsWith('/restapis/gone/')) {
-    response.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'NotFoundException' }).end(JSON.stringify({ message: 'Invalid API identifier specified' }));
-    return;
-  }
-  response.writeHead(request.method === 'DELETE' ? 202 : 400).end();
-}
-
-describe('in AWS', () => {
-  const flusher = () =>
-    createAuthorizerCacheFlusher(
-      { stage: 'dev' },
-      { ssm: new SSMClient({ ...CLIENT_SETTINGS, endpoint }), apiGateway: new APIGatewayClient({ ...CLIENT_SETTINGS, endpoint }) },
-    );
+describe('one flush of the registered stages, in AWS', () => {
+  const flush = () => createRegisteredStagesFlush({ stage: 'dev' }, plane.clients())();
 
   test('reads every page of the registry, then flushes each stage; a stage that fails is reported, not thrown', async () => {
-    answer = awsLike;
-    expect(await flusher()()).toEqual({ flushed: ['own/dev', 'orders/v1'], failed: [{ stage: 'gone/prod', code: 'FETCH_FAILED' }] });
-    const registryReads = requests.filter((request) => request.target === 'AmazonSSM.GetParametersByPath').map((request) => JSON.parse(request.body));
+    plane.reset({ registry: REGISTRY, missingApis: ['gone'] });
+    expect(await flush()).toEqual({
+      flushed: ['own/dev', 'orders/v1'],
+      failed: [{ stage: 'gone/prod', code: 'FETCH_FAILED' }],
+      stages: [{ restApiId: 'own', stageName: 'dev', brandCacheTtlSeconds: 30 }, { restApiId: 'gone', stageName: 'prod' }, { restApiId: 'orders', stageName: 'v1' }],
+    });
+    const registryReads = plane.requests.filter((request) => request.target === 'AmazonSSM.GetParametersByPath').map((request) => JSON.parse(request.body));
     expect(registryReads).toEqual([
       { Path: '/ciam-gateway/dev/apis', Recursive: false, MaxResults: 10 },
-      { Path: '/ciam-gateway/dev/apis', Recursive: false, MaxResults: 10, NextToken: 'page2' },
+      { Path: '/ciam-gateway/dev/apis', Recursive: false, MaxResults: 10, NextToken: '1' },
     ]);
-    const flushes = requests.filter((request) => request.method === 'DELETE').map((request) => request.url);
-    expect(flushes.sort()).toEqual(['/restapis/gone/stages/prod/cache/authorizers', '/restapis/orders/stages/v1/cache/authorizers', '/restapis/own/stages/dev/cache/authorizers']);
+    expect(plane.flushes()).toEqual(['/restapis/gone/stages/prod/cache/authorizers', '/restapis/orders/stages/v1/cache/authorizers', '/restapis/own/stages/dev/cache/authorizers']);
   });
 
-  test('throws an UpstreamError when the registry cannot be read', async () => {
-    answer = (_request, response) => {
-      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'AccessDeniedException', message: 'no' }));
-    };
-    await expect(flusher()()).rejects.toMatchObject({ name: 'UpstreamError', code: 'FETCH_FAILED' });
-    expect(requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+  test('reports, and does not throw, a registry it cannot read: no stage is flushed', async () => {
+    plane.reset({ registryDenied: true });
+    expect(await flush()).toEqual({ flushed: [], failed: [], registryError: 'FETCH_FAILED', stages: [] });
+    expect(plane.flushes()).toEqual([]);
+  });
+});
+
+describe('the follow-up on SQS', () => {
+  const NOW = Date.UTC(2030, 0, 2, 3, 4, 5);
+
+  test('is a message delayed until it is due, naming when', async () => {
+    plane.reset();
+    const sender = followUpFlushSender(plane.clients().sqs, QUEUE_URL, () => NOW);
+    await sender(NOW + 65_000);
+    await sender(NOW + 3_600_000);
+    expect(plane.sentMessages()).toEqual([
+      { QueueUrl: QUEUE_URL, MessageBody: JSON.stringify({ flushAt: '2030-01-02T03:05:10.000Z' }), DelaySeconds: 65 },
+      { QueueUrl: QUEUE_URL, MessageBody: JSON.stringify({ flushAt: '2030-01-02T04:04:05.000Z' }), DelaySeconds: 900 },
+    ]);
+  });
+
+  test('fails with a stable code when SQS refuses it', async () => {
+    plane.reset({ queueMissing: true });
+    await expect(followUpFlushSender(plane.clients().sqs, QUEUE_URL, () => NOW)(NOW + 65_000)).rejects.toMatchObject({ name: 'UpstreamError', code: 'FETCH_FAILED' });
+  });
+});
+
+describe('the function that runs the follow-ups, on its runtime wiring', () => {
+  const handler = () =>
+    createAuthorizerCacheFlushHandler(cacheFlushDependencies(readFunctionEnvironment('cache-flush', { STAGE: 'dev', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL }), plane.clients()));
+  const event = (...flushAt: number[]): SQSEvent => ({
+    Records: flushAt.map((at, i) => ({ messageId: `m${i}`, body: JSON.stringify({ flushAt: new Date(at).toISOString() }) }) as SQSRecord),
+  });
+
+  test('flushes every registered stage once for the due messages, and sends one due beyond 15 minutes back', async () => {
+    plane.reset({ registry: REGISTRY });
+    const later = Date.now() + 3_000_000;
+    expect(await handler()(event(Date.now() - 1000, Date.now() - 2000, later))).toEqual({ batchItemFailures: [] });
+    expect(plane.flushes()).toHaveLength(3);
+    expect(plane.sentMessages()).toEqual([{ QueueUrl: QUEUE_URL, MessageBody: JSON.stringify({ flushAt: new Date(later).toISOString() }), DelaySeconds: 900 }]);
+  });
+
+  test('fails the due messages, for SQS to deliver again, when a stage could not be flushed', async () => {
+    plane.reset({ registry: REGISTRY, missingApis: ['gone'] });
+    expect(await handler()(event(Date.now() - 1000))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 });
 
 describe('in local mode', () => {
-  const flusher = () => createAuthorizerCacheFlusher({ stage: 'local', localGatewayUrl: endpoint });
+  let emulator: Server;
+  let status = 202;
+  let calls: string[] = [];
+
+  beforeAll(async () => {
+    emulator = createServer((req, res) => {
+      calls.push(`${req.method} ${req.url}`);
+      res.writeHead(status).end();
+    });
+    await new Promise<void>((resolve) => emulator.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => emulator.close(() => resolve()));
+  });
+
+  const flush = () => createRegisteredStagesFlush({ stage: 'local', localGatewayUrl: `http://127.0.0.1:${(emulator.address() as AddressInfo).port}` })();
 
   test("empties the emulator's cache", async () => {
-    answer = (_request, response) => {
-      response.writeHead(204).end();
-    };
-    expect(await flusher()()).toEqual({ flushed: ['local/local'], failed: [] });
-    expect(requests.map(({ method, url }) => `${method} ${url}`)).toEqual(['DELETE /_emulator/authorizer-cache']);
+    [status, calls] = [204, []];
+    expect(await flush()).toEqual({ flushed: ['local/local'], failed: [], stages: [{ restApiId: 'local', stageName: 'local' }] });
+    expect(calls).toEqual(['DELETE /_emulator/authorizer-cache']);
   });
 
   test('reports the emulator refusing, as a failed stage', async () => {
-    answer = (_request, response) => {
-      response.writeHead(500).end();
-    };
-    expect(await flusher()()).toEqual({ flushed: [], failed: [{ stage: 'local/local', code: 'FETCH_FAILED' }] });
+    [status, calls] = [500, []];
+    expect(await flush()).toMatchObject({ flushed: [], failed: [{ stage: 'local/local', code: 'FETCH_FAILED' }] });
   });
 });

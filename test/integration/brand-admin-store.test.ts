@@ -7,6 +7,7 @@ import { BrandConfigRepository } from '../../lambdas/adapters/brand-config-repos
 import { documentItemGetter } from '../../lambdas/adapters/dynamodb-client';
 import { parseBrandConfig, type BrandConfig } from '../../lambdas/core/brand-config';
 import { AdminError, UpstreamError } from '../../lambdas/core/errors';
+import { parseIfMatch } from '../../lambdas/core/if-match';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
 import { toCreateTableInput } from '../../lib/local/local-tables';
 
@@ -18,6 +19,8 @@ const NOW = Date.UTC(2024, 0, 2, 3, 4, 5);
 const AT = '2024-01-02T03:04:05.000Z';
 const RETENTION_DAYS = 30;
 const POLICY = { allowLoopbackHttp: false };
+/** If-Match naming version `n`, as the admin API parses `"n"`. */
+const version = (n: number) => parseIfMatch(`"${n}"`);
 
 let client: DynamoDBClient;
 let documents: DynamoDBDocumentClient;
@@ -95,7 +98,7 @@ describe('put', () => {
     const config = newBrand();
     await store.put(config, undefined, 'ops');
 
-    const { stored, diff } = await store.put({ ...config, displayName: 'Renamed', status: 'disabled' }, 1, 'ops-2');
+    const { stored, diff } = await store.put({ ...config, displayName: 'Renamed', status: 'disabled' }, version(1), 'ops-2');
 
     expect(stored.version).toBe(2);
     expect(diff).toEqual({ displayName: { before: 'Brand', after: 'Renamed' }, status: { before: 'active', after: 'disabled' } });
@@ -109,7 +112,7 @@ describe('put', () => {
   it('refuses to replace an existing brand without a version: VERSION_REQUIRED, naming the current one', async () => {
     const config = newBrand();
     await store.put(config, undefined, 'ops');
-    await store.put({ ...config, displayName: 'Second' }, 1, 'ops');
+    await store.put({ ...config, displayName: 'Second' }, version(1), 'ops');
 
     const err = await refusal(store.put({ ...config, displayName: 'Third' }, undefined, 'ops'));
 
@@ -121,18 +124,36 @@ describe('put', () => {
   it('refuses a stale version: VERSION_MISMATCH, naming the current one, and writes nothing', async () => {
     const config = newBrand();
     await store.put(config, undefined, 'ops');
-    await store.put({ ...config, displayName: 'Second' }, 1, 'ops');
+    await store.put({ ...config, displayName: 'Second' }, version(1), 'ops');
 
-    const err = await refusal(store.put({ ...config, displayName: 'Stale' }, 1, 'ops'));
+    const err = await refusal(store.put({ ...config, displayName: 'Stale' }, version(1), 'ops'));
 
     expect(err).toMatchObject({ code: 'VERSION_MISMATCH', currentVersion: 2 });
     expect(await storedItem(config.brandId)).toMatchObject({ displayName: 'Second', version: 2 });
     expect(await auditOf(config.brandId)).toHaveLength(2);
   });
 
+  it('refuses an entity tag that never named a version (If-Match: "stale-version-0") as stale: VERSION_MISMATCH, writing nothing', async () => {
+    const config = newBrand();
+    await store.put(config, undefined, 'ops');
+    for (const header of ['"stale-version-0"', 'W/"1"', '"01"']) {
+      expect(await refusal(store.put({ ...config, displayName: 'Stale' }, parseIfMatch(header), 'ops'))).toMatchObject({ code: 'VERSION_MISMATCH', currentVersion: 1 });
+    }
+    expect(await auditOf(config.brandId)).toHaveLength(1);
+  });
+
+  it('replaces whatever version is stored on If-Match: *, still under a version condition', async () => {
+    const config = newBrand();
+    await store.put(config, undefined, 'ops');
+    await store.put({ ...config, displayName: 'Second' }, version(1), 'ops');
+    const { stored } = await store.put({ ...config, displayName: 'Third' }, parseIfMatch('*'), 'ops');
+    expect(stored.version).toBe(3);
+    expect(await refusal(store.put(newBrand(), parseIfMatch('*'), 'ops'))).toMatchObject({ code: 'VERSION_MISMATCH' });
+  });
+
   it('refuses a version of a brand that does not exist, creating nothing', async () => {
     const config = newBrand();
-    const err = await refusal(store.put(config, 1, 'ops'));
+    const err = await refusal(store.put(config, version(1), 'ops'));
     expect(err.code).toBe('VERSION_MISMATCH');
     expect(err.currentVersion).toBeUndefined();
     expect(await storedItem(config.brandId)).toBeUndefined();
@@ -156,9 +177,9 @@ describe('put', () => {
     it('refuses a replace with VERSION_MISMATCH, naming the version that won, and writes nothing of its own', async () => {
       const config = newBrand();
       await store.put(config, undefined, 'ops');
-      const loser = storeWith(racingClient(() => store.put({ ...config, displayName: 'Winner' }, 1, 'winner')));
+      const loser = storeWith(racingClient(() => store.put({ ...config, displayName: 'Winner' }, version(1), 'winner')));
 
-      const err = await refusal(loser.put({ ...config, displayName: 'Loser' }, 1, 'loser'));
+      const err = await refusal(loser.put({ ...config, displayName: 'Loser' }, version(1), 'loser'));
 
       expect(err).toMatchObject({ code: 'VERSION_MISMATCH', currentVersion: 2 });
       expect(await storedItem(config.brandId)).toMatchObject({ displayName: 'Winner', version: 2 });

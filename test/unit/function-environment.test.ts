@@ -7,7 +7,8 @@ import { ConfigValidationError } from '../../lambdas/core/errors';
 const LAMBDA_RUNTIME = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' };
 const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', ...LAMBDA_RUNTIME };
 const CUSTOMER = { ...AUTHORIZER, CUSTOMERS_TABLE_NAME: 'customers', AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
-const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/follow-ups';
+const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL };
 
 function problemsOf(kind: FunctionKind, source: EnvironmentSource): readonly string[] {
   try {
@@ -31,7 +32,7 @@ describe('readFunctionEnvironment', () => {
 
   it("requires the runtime's region and credentials of a deployed authorizer, but not in local mode, where DynamoDB Local takes any", () => {
     expect(problemsOf('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' })).toEqual([
-      'AWS_REGION is required', 'AWS_ACCESS_KEY_ID is required', 'AWS_SECRET_ACCESS_KEY is required',
+      'AWS_REGION is required unless STAGE=local', 'AWS_ACCESS_KEY_ID is required unless STAGE=local', 'AWS_SECRET_ACCESS_KEY is required unless STAGE=local',
     ]);
     expect(readFunctionEnvironment('authorizer', { STAGE: 'local', BRAND_TABLE_NAME: 'brands' })).toMatchObject({ awsRegion: undefined, awsAccessKeyId: undefined });
     // The session token is optional: long-lived keys have none.
@@ -68,7 +69,19 @@ describe('readFunctionEnvironment', () => {
     expect(problemsOf('customer', { STAGE: 'prod' })).toEqual([
       'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required',
     ]);
-    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b' })).toEqual(['AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required']);
+    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b' })).toEqual([
+      'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required', 'AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local',
+    ]);
+    expect(problemsOf('cache-flush', { STAGE: 'prod' })).toEqual(['AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local']);
+  });
+
+  it('requires the follow-up flush queue outside local mode only, where a timer stands in for it', () => {
+    const { AUTHORIZER_CACHE_FLUSH_QUEUE_URL: _queue, ...withoutQueue } = ADMIN;
+    expect(readFunctionEnvironment('admin', { ...withoutQueue, STAGE: 'local' }).authorizerCacheFlushQueueUrl).toBeUndefined();
+    expect(readFunctionEnvironment('admin', ADMIN).authorizerCacheFlushQueueUrl).toBe(QUEUE_URL);
+    expect(readFunctionEnvironment('cache-flush', { STAGE: 'prod', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL })).toEqual({
+      stage: 'prod', authorizerCacheFlushQueueUrl: QUEUE_URL, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
+    });
   });
 
   it('allows loopback http, a DynamoDB endpoint and the local gateway only when STAGE=local', () => {
@@ -164,7 +177,7 @@ describe('functionEnvironmentVariables', () => {
   });
 
   it('refuses values the function would refuse, naming each', () => {
-    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x' })).toThrow(
+    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x', authorizerCacheFlushQueueUrl: QUEUE_URL })).toThrow(
       new ConfigValidationError('ENVIRONMENT_INVALID', ['AUDIT_RETENTION_DAYS must be an integer from 1 to 3650', 'LOCAL_GATEWAY_URL is only allowed when STAGE=local']),
     );
   });

@@ -11,8 +11,19 @@ describe('SSM parameter names of a gateway stage', () => {
 });
 
 describe('registeredApiStage', () => {
-  test('reads the API id from the name and the stage name from the value', () => {
-    expect(registeredApiStage('dev', { name: '/ciam-gateway/dev/apis/a1b2c3', value: 'v1' })).toEqual({ restApiId: 'a1b2c3', stageName: 'v1' });
+  const name = '/ciam-gateway/dev/apis/a1b2c3';
+
+  test("reads the API id from the name, and the stage name and its authorizer's brand-cache TTL from the JSON value", () => {
+    expect(registeredApiStage('dev', { name, value: '{"stageName":"v1","brandCacheTtlSeconds":30}' })).toEqual({ restApiId: 'a1b2c3', stageName: 'v1', brandCacheTtlSeconds: 30 });
+    expect(registeredApiStage('dev', { name, value: '{"stageName":"v1"}' })).toEqual({ restApiId: 'a1b2c3', stageName: 'v1' });
+  });
+
+  test('reads a bare stage name, as registrations made before the TTL was recorded hold', () => {
+    expect(registeredApiStage('dev', { name, value: 'v1' })).toEqual({ restApiId: 'a1b2c3', stageName: 'v1' });
+  });
+
+  test.each([-1, 3601, 1.5, '60', null])('keeps the stage but not a brand-cache TTL of %p', (ttl) => {
+    expect(registeredApiStage('dev', { name, value: JSON.stringify({ stageName: 'v1', brandCacheTtlSeconds: ttl }) })).toEqual({ restApiId: 'a1b2c3', stageName: 'v1' });
   });
 
   test.each([
@@ -20,6 +31,10 @@ describe('registeredApiStage', () => {
     ['a deeper path', '/ciam-gateway/dev/apis/a1b2c3/extra', 'v1'],
     ['the path itself', '/ciam-gateway/dev/apis/', 'v1'],
     ['an empty value', '/ciam-gateway/dev/apis/a1b2c3', ''],
+    ['a value that is not JSON after all', '/ciam-gateway/dev/apis/a1b2c3', '{"stageName":'],
+    ['JSON without a stage name', '/ciam-gateway/dev/apis/a1b2c3', '{"brandCacheTtlSeconds":60}'],
+    ['JSON with an empty stage name', '/ciam-gateway/dev/apis/a1b2c3', '{"stageName":""}'],
+    ['a stage name that is not a string', '/ciam-gateway/dev/apis/a1b2c3', '{"stageName":3}'],
   ])('skips %s', (_case, name, value) => {
     expect(registeredApiStage('dev', { name, value })).toBeUndefined();
   });

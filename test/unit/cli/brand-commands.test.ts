@@ -61,7 +61,7 @@ describe('output', () => {
   it('reports a put, a disable (with the cache flush asked for) and each check step', async () => {
     api.answerWith({ status: 201, body: { ...acme, version: 1, changedFields: ['brandId', 'displayName'] } });
     expect((await cli(['brands', 'put', '--file', file('new.json', acme)])).out).toBe('created acme at version 1; changed: brandId, displayName');
-    api.answerWith({ status: 200, body: { ...acme, status: 'disabled', version: 3, authorizerCacheFlushed: true } });
+    api.answerWith({ status: 200, body: { ...acme, status: 'disabled', version: 3 } });
     expect((await cli(['brands', 'disable', 'acme', '--flush-authorizer-cache'])).out).toBe('disabled acme (version 3); its tokens are refused once caches refresh');
     expect(api.lastRequest).toMatchObject({ method: 'DELETE', url: '/v1/admin/brands/acme?flushAuthorizerCache=true' });
 
@@ -85,10 +85,45 @@ describe('output', () => {
   });
 });
 
+describe('the authorizer-cache flush of a stored change', () => {
+  const flushed = { ok: true, flushed: ['own/prod', 'orders/v1'], failed: [], followUpAt: ['2030-01-02T03:05:10.000Z'] };
+  const short = { ok: false, reason: 'the registry of API stages could not be read (FETCH_FAILED), so no stage was flushed now\u001b[2J', flushed: [], failed: [], followUpAt: [] };
+
+  it('says what was flushed, and when it will be again', async () => {
+    api.answerWith({ status: 200, body: { ...acme, status: 'disabled', version: 3, flush: flushed } });
+    expect(await cli(['brands', 'disable', 'acme'])).toEqual({
+      code: EXIT.ok, err: '',
+      out: 'disabled acme (version 3); its tokens are refused once caches refresh\n' +
+        "flushed the authorizer caches of 2 API stages; again at 2030-01-02T03:05:10.000Z, once the authorizers' brand caches have run out",
+    });
+    expect(api.lastRequest).toMatchObject({ method: 'DELETE', url: '/v1/admin/brands/acme' });
+  });
+
+  it.each([
+    ['put', ['brands', 'put', '--file', 'read.json', '--flush-authorizer-cache'], 'replaced acme at version 3; changed: issuer'],
+    ['disable', ['brands', 'disable', 'acme'], 'disabled acme (version 3); its tokens are refused once caches refresh'],
+  ])('warns on stderr, and exits 0, when a %s was stored but not every cache was flushed', async (_command, args, out) => {
+    file('read.json', acmeAsRead);
+    api.answerWith({ status: 200, body: { ...acme, version: 3, changedFields: ['issuer'], flush: short } });
+    expect(await cli(args, { ...local(), INIT_CWD: dir })).toEqual({
+      code: EXIT.ok, out,
+      err: 'warning: acme is saved at version 3, but the authorizer caches were not all flushed: the registry of API stages could not be read ' +
+        '(FETCH_FAILED), so no stage was flushed now[2J. Decisions cached before the change may be served until the authorizer result-cache TTL runs out.',
+    });
+  });
+
+  it('keeps the warning off stdout with --json, which prints the answer, flush included', async () => {
+    api.answerWith({ status: 200, body: { ...acme, status: 'disabled', version: 3, flush: short } });
+    const { code, out, err } = await cli(['brands', 'disable', 'acme', '--json']);
+    expect([code, JSON.parse(out).flush, err]).toEqual([EXIT.ok, short, expect.stringMatching(/^warning: acme is saved at version 3/)]);
+  });
+});
+
 describe('put sends the version it read', () => {
   it('takes the version from the file as If-Match and strips the server bookkeeping from the body', async () => {
     api.answerWith({ status: 200, body: { ...acme, version: 3, changedFields: ['displayName'] } });
-    const { code, out } = await cli(['brands', 'put', '--file', file('read.json', { ...acmeAsRead, changedFields: ['x'], authorizerCacheFlushed: false })]);
+    const read = { ...acmeAsRead, changedFields: ['x'], flush: { ok: true }, authorizerCacheFlushed: false, authorizerCacheFlush: {} };
+    const { code, out } = await cli(['brands', 'put', '--file', file('read.json', read)]);
     expect({ code, out }).toEqual({ code: EXIT.ok, out: 'replaced acme at version 3; changed: displayName' });
     expect(api.lastRequest?.headers['if-match']).toBe('"2"');
     expect(api.lastRequest?.body).toEqual({ ...acme, status: 'active' });
@@ -195,6 +230,8 @@ describe('refusals: one line a person can act on, and the exit code', () => {
   it.each([
     ['412 VERSION_MISMATCH', ['brands', 'put', '--file', 'read.json'], { status: 412, body: { code: 'VERSION_MISMATCH', message: 'x', currentVersion: 3 } },
       EXIT.refused, 'brand acme changed since you read it (version 3 ≠ 2): run brands get acme again'],
+    ['412 VERSION_MISMATCH, no such brand', ['brands', 'put', '--file', 'read.json'], { status: 412, body: { code: 'VERSION_MISMATCH', message: 'x' } },
+      EXIT.refused, 'brand acme does not exist, so no version of it can be replaced: leave "version" out (and --if-match) to create it'],
     ['428 VERSION_REQUIRED, file', ['brands', 'put', '--file', 'plain.json'], { status: 428, body: { code: 'VERSION_REQUIRED', message: 'x', currentVersion: 3 }, headers: { etag: '"3"' } },
       EXIT.refused, 'brand acme already exists at version 3: put "version": 3 in the file or pass --if-match 3'],
     ['428 VERSION_REQUIRED, preset', ['brands', 'put', 'acme', '--preset', 'generic-oidc', '--input', 'issuer=https://id.example', '--input', 'clientId=c', '--input', 'audience=https://api.example'], { status: 428, body: { code: 'VERSION_REQUIRED', currentVersion: 3 } },

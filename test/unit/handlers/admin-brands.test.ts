@@ -1,16 +1,17 @@
 import type { AdminBrandStore, AdminDependencies } from '../../../lambdas/adapters/admin-runtime';
-import type { AuthorizerCacheFlushResult } from '../../../lambdas/adapters/authorizer-cache-flusher';
 import type { StoredBrand } from '../../../lambdas/adapters/brand-item';
+import type { FlushReport } from '../../../lambdas/core/authorizer-cache-flush';
 import { parseBrandConfig, type BrandConfig } from '../../../lambdas/core/brand-config';
 import { diffBrandConfigs } from '../../../lambdas/core/brand-config-diff';
-import { AdminError } from '../../../lambdas/core/errors';
+import { AdminError, UpstreamError } from '../../../lambdas/core/errors';
+import { versionToReplace, type IfMatch } from '../../../lambdas/core/if-match';
 import { createAdminBrandsHandler } from '../../../lambdas/handlers/admin-brands';
 import { fakeClock, minimalBrandInput, NOW } from '../fixtures';
 import { bodyOf, proxyEvent, recordingObservability } from '../../support/handler-fakes';
 
 const OPERATOR = 'arn:aws:iam::123456789012:user/operator';
 
-/** The brand store's contract in memory: versions, VERSION_REQUIRED and VERSION_MISMATCH as the real store has them. */
+/** The brand store's contract in memory: versions, and If-Match decided by the same rule as the real store's. */
 class FakeBrandStore implements AdminBrandStore {
   readonly brands = new Map<string, StoredBrand>();
   writes = 0;
@@ -30,10 +31,9 @@ class FakeBrandStore implements AdminBrandStore {
     return { currentVersion: current?.version, changes: diffBrandConfigs(current?.config, config) };
   }
 
-  async put(config: BrandConfig, expectedVersion: number | undefined, actor: string) {
+  async put(config: BrandConfig, ifMatch: IfMatch | undefined, actor: string) {
     const before = this.brands.get(config.brandId);
-    if (before && expectedVersion === undefined) throw new AdminError('VERSION_REQUIRED', 'name the version', { currentVersion: before.version });
-    if (expectedVersion !== undefined && before?.version !== expectedVersion) throw new AdminError('VERSION_MISMATCH', 'stale', { currentVersion: before?.version });
+    versionToReplace(config.brandId, ifMatch, before?.version);
     return { stored: this.store(config, before, actor), diff: diffBrandConfigs(before?.config, config) };
   }
 
@@ -51,7 +51,9 @@ class FakeBrandStore implements AdminBrandStore {
   }
 }
 
-function setup(options: { flushFailures?: AuthorizerCacheFlushResult['failed'] } = {}) {
+const FLUSHED: FlushReport = { ok: true, flushed: ['own/dev', 'orders/v1'], failed: [], followUpAt: ['2023-11-14T22:14:25.000Z'] };
+
+function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
   const clock = fakeClock();
   const store = new FakeBrandStore(clock.now);
   const checks: { brand: BrandConfig; sampleToken: string | undefined }[] = [];
@@ -65,7 +67,7 @@ function setup(options: { flushFailures?: AuthorizerCacheFlushResult['failed'] }
     },
     flushAuthorizerCache: async () => {
       flushes += 1;
-      return { flushed: ['own/dev', 'orders/v1'], failed: options.flushFailures ?? [] };
+      return options.flush ? options.flush() : FLUSHED;
     },
     observability: recordingObservability(),
   };
@@ -83,7 +85,7 @@ const config = (overrides: Record<string, unknown> = {}) => {
 };
 
 /** A brand `brand-a` stored at version 1. */
-async function withBrand(options: { flushFailures?: AuthorizerCacheFlushResult['failed'] } = {}) {
+async function withBrand(options: { flush?: () => Promise<FlushReport> } = {}) {
   const context = setup(options);
   expect((await context.handle(put('brand-a', config()))).statusCode).toBe(201);
   return context;
@@ -115,16 +117,43 @@ describe('PUT /v1/admin/brands/{brandId}', () => {
     expect(bodyOf(replaced)).toMatchObject({ version: 2, displayName: 'Renamed', changedFields: ['displayName'] });
     expect(replaced.headers).toMatchObject({ etag: '"2"' });
 
-    const stale = await handle(put('brand-a', config({ displayName: 'Again' }), { ifMatch: 'W/"1"' }));
+    const stale = await handle(put('brand-a', config({ displayName: 'Again' }), { ifMatch: '"1"' }));
     expect(stale.statusCode).toBe(412);
     expect(bodyOf(stale)).toEqual({ code: 'VERSION_MISMATCH', message: expect.any(String), currentVersion: 2 });
     expect(stale.headers).toMatchObject({ etag: '"2"' });
   });
 
-  it.each(['abc', '"0"', '1.5'])('refuses If-Match %p with 400', async (ifMatch) => {
+  it('replaces on any strong tag of a list that is the current version, or on *', async () => {
     const { handle } = await withBrand();
-    const response = await handle(put('brand-a', config(), { ifMatch }));
-    expect([response.statusCode, bodyOf(response).code]).toEqual([400, 'BODY_INVALID']);
+    expect((await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '"7", "1"' }))).statusCode).toBe(200);
+    expect((await handle(put('brand-a', config({ displayName: 'C' }), { ifMatch: '*' }))).statusCode).toBe(200);
+    expect(bodyOf(await handle(put('brand-a', config({ displayName: 'D' }), { ifMatch: ' ,"3" ,' })))).toMatchObject({ version: 4 });
+  });
+
+  // RFC 9110 §13.1.1: a well-formed entity tag that does not match (strong comparison) fails the precondition.
+  it.each(['"stale-version-0"', '"0"', '"01"', 'W/"1"', '"2", W/"1"', '""'])('answers 412 with the current version to If-Match %s, writing nothing', async (ifMatch) => {
+    const { handle, store } = await withBrand();
+    const response = await handle(put('brand-a', config({ displayName: 'Renamed' }), { ifMatch }));
+    expect([response.statusCode, bodyOf(response), response.headers?.etag]).toEqual([412, { code: 'VERSION_MISMATCH', message: expect.any(String), currentVersion: 1 }, '"1"']);
+    expect(store.brands.get('brand-a')?.version).toBe(1);
+  });
+
+  it.each([['"1"'], ['*']])('answers 412 without a version to If-Match %s on a brand that does not exist, creating nothing', async (ifMatch) => {
+    const { handle, store } = setup();
+    const response = await handle(put('brand-new', config(), { ifMatch }));
+    expect([response.statusCode, bodyOf(response)]).toEqual([412, { code: 'VERSION_MISMATCH', message: expect.any(String) }]);
+    expect(store.brands.size).toBe(0);
+  });
+
+  it.each([
+    ['a bare number', '1'], ['a bare word', 'abc'], ['a bare decimal', '1.5'], ['an unclosed quote', '"1'], ['tags without a comma', '"1" "2"'],
+    ['an unquoted weak tag', 'W/1'], ['a lower-case weak prefix', 'w/"1"'], ['* in a list', '"1", *'], ['nothing', ''], ['an empty list', ','],
+    ['a control character', '"a\u0001"'], ['over 1024 characters', `"${'1'.repeat(2000)}"`],
+  ])('refuses a malformed If-Match (%s) with 400 BODY_INVALID, writing nothing', async (_case, ifMatch) => {
+    const { handle, store } = await withBrand();
+    const response = await handle(put('brand-a', config({ displayName: 'Renamed' }), { ifMatch }));
+    expect([response.statusCode, bodyOf(response).code, bodyOf(response).problems]).toEqual([400, 'BODY_INVALID', [expect.stringMatching(/^If-Match: /)]]);
+    expect(store.brands.get('brand-a')?.version).toBe(1);
   });
 
   it('?dryRun=true shows every changed field against the stored config, status included, and writes nothing', async () => {
@@ -155,21 +184,55 @@ describe('PUT /v1/admin/brands/{brandId}', () => {
     }
   });
 
-  it('flushes the authorizer caches only when asked, and names the stages flushed', async () => {
+  it('flushes the authorizer caches when asked, and reports the flush in `flush`', async () => {
     const { handle, flushes } = await withBrand();
-    const unasked = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '1' }));
-    expect([bodyOf(unasked).authorizerCacheFlushed, bodyOf(unasked).authorizerCacheFlush, flushes()]).toEqual([undefined, undefined, 0]);
-    const flushed = await handle(put('brand-a', config({ displayName: 'C' }), { ifMatch: '2', query: { flushAuthorizerCache: 'true' } }));
-    expect(bodyOf(flushed)).toMatchObject({ version: 3, authorizerCacheFlushed: true, authorizerCacheFlush: { flushed: ['own/dev', 'orders/v1'], failed: [] } });
+    const unasked = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '"1"' }));
+    expect([bodyOf(unasked).flush, flushes()]).toEqual([undefined, 0]);
+    const flushed = await handle(put('brand-a', config({ displayName: 'C' }), { ifMatch: '"2"', query: { flushAuthorizerCache: 'true' } }));
+    expect(bodyOf(flushed)).toMatchObject({ version: 3, flush: FLUSHED });
+    expect(bodyOf(flushed)).not.toHaveProperty('authorizerCacheFlushed');
     expect(flushes()).toBe(1);
   });
 
-  it('still answers the stored change when a stage could not be flushed, naming it and its code', async () => {
-    const failed = [{ stage: 'gone/prod', code: 'FETCH_FAILED' as const }];
-    const { handle } = await withBrand({ flushFailures: failed });
-    const response = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '1', query: { flushAuthorizerCache: 'true' } }));
-    expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toMatchObject({ version: 2, authorizerCacheFlushed: false, authorizerCacheFlush: { flushed: ['own/dev', 'orders/v1'], failed } });
+  it.each([
+    ['status', { status: 'disabled' }],
+    ['issuer', { issuer: 'https://login.brand-b.example/' }],
+    ['jwksUri', { jwksUri: 'https://keys.brand-a.example/jwks.json' }],
+    ['audiences', { audiences: ['other-api'] }],
+    ['algorithms', { algorithms: ['ES256'] }],
+    ['requiredScopes', { requiredScopes: ['loyalty'] }],
+  ])('flushes unasked when a replace changes %s, which the authorizer decides on', async (_field, change) => {
+    const { handle, flushes } = await withBrand();
+    const response = await handle(put('brand-a', config(change), { ifMatch: '"1"' }));
+    expect([response.statusCode, bodyOf(response).flush, flushes()]).toEqual([200, FLUSHED, 1]);
+  });
+
+  it('does not flush unasked for a new brand, or a change of fields no decision reads', async () => {
+    const { handle, flushes } = setup();
+    expect(bodyOf(await handle(put('brand-a', config()))).flush).toBeUndefined();
+    const indifferent = { displayName: 'B', userinfoEndpoint: 'https://login.brand-a.example/me', fieldMappings: { email: 'mail' } };
+    expect(bodyOf(await handle(put('brand-a', config(indifferent), { ifMatch: '"1"' }))).flush).toBeUndefined();
+    expect(flushes()).toBe(0);
+  });
+
+  it('answers the stored change with 200 and the flush report when a flush falls short', async () => {
+    const short: FlushReport = { ok: false, reason: '1 of 2 API stages could not be flushed now', flushed: ['own/dev'], failed: [{ stage: 'gone/prod', code: 'FETCH_FAILED' }], followUpAt: [] };
+    const { handle, store } = await withBrand({ flush: async () => short });
+    const response = await handle(put('brand-a', config({ displayName: 'B' }), { ifMatch: '"1"', query: { flushAuthorizerCache: 'true' } }));
+    expect([response.statusCode, bodyOf(response).version, bodyOf(response).flush]).toEqual([200, 2, short]);
+    expect(store.brands.get('brand-a')?.version).toBe(2);
+  });
+
+  it('never answers a 5xx for a stored change, even when the flush throws', async () => {
+    const { handle, store } = await withBrand({ flush: async () => { throw new UpstreamError('FETCH_FAILED', 'ssm down'); } });
+    for (const event of [
+      put('brand-a', config({ issuer: 'https://login.brand-b.example/' }), { ifMatch: '"1"' }),
+      proxyEvent({ method: 'DELETE', resource: '/v1/admin/brands/{brandId}', pathParameters: { brandId: 'brand-a' } }),
+    ]) {
+      const response = await handle(event);
+      expect([response.statusCode, bodyOf(response).flush]).toEqual([200, { ok: false, reason: expect.stringContaining('FETCH_FAILED'), flushed: [], failed: [], followUpAt: [] }]);
+    }
+    expect(store.brands.get('brand-a')).toMatchObject({ version: 3, config: { status: 'disabled' } });
   });
 });
 
@@ -190,11 +253,12 @@ describe('the other admin routes', () => {
     }
   });
 
-  it('disables a brand and keeps it, at the next version', async () => {
-    const { handle } = await withBrand();
+  it('disables a brand and keeps it, at the next version, and always flushes the authorizer caches', async () => {
+    const { handle, flushes } = await withBrand();
     const response = await handle(proxyEvent({ method: 'DELETE', resource: '/v1/admin/brands/{brandId}', pathParameters: { brandId: 'brand-a' }, userArn: OPERATOR }));
     expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toMatchObject({ status: 'disabled', version: 2, updatedBy: OPERATOR });
+    expect(bodyOf(response)).toMatchObject({ status: 'disabled', version: 2, updatedBy: OPERATOR, flush: FLUSHED });
+    expect(flushes()).toBe(1);
   });
 
   it('checks the stored config, with the sample token when one is sent', async () => {
