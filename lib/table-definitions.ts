@@ -30,4 +30,10 @@ export const AUDIT_TABLE: TableDefinition = {
   globalSecondaryIndexes: [{ indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'sk' }],
 };
 
+/**
+ * Revocations (lambdas/core/revocation.ts), keyed by `pk`: `SUB#<brand>#<sub>` and `SID#<brand>#<sid>`, and the
+ * `jti`s of logout tokens already used (`JTI#<brand>#<jti>`), which refuse replays. Every item expires (`expiresAt`).
+ */
+export const REVOCATIONS_TABLE: TableDefinition = { id: 'RevocationsTable', partitionKey: 'pk', timeToLiveAttribute: 'expiresAt' };
+
 export const TABLES: readonly TableDefinition[] = [BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, AUDIT_TABLE];

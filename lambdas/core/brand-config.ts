@@ -41,7 +41,7 @@ export interface BrandConfig {
 
 export const BRAND_ID_PATTERN = /^[a-z0-9-]{2,64}$/;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
-const MAX_TOKEN_AGE_LIMIT_SECONDS = 7 * 86_400;
+export const MAX_TOKEN_AGE_LIMIT_SECONDS = 7 * 86_400;
 const CLAIM_PATH = /^[A-Za-z0-9_:$-]{1,64}(\.[A-Za-z0-9_:$-]{1,64}){0,4}$/;
 /** RFC 6749 scope-token characters: brands' `requiredScopes` and APIs' route scopes alike. */
 export const SCOPE_TOKEN_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
