@@ -120,22 +120,37 @@ async function main(): Promise<void> {
     const joseKeys = createLocalJWKSet({ keys: [key.jwk] });
     const garbage = event('abc');
     const deny = async () => handler(garbage).then(() => { throw new Error('garbage token was allowed'); }, () => undefined);
+    // The floor under any decision: a handler that awaits an engine and returns (or throws) a value made in advance.
+    // A warm decision and a refusal cannot cost less than these; the README compares them.
+    const result = await handler(event(token));
+    const unauthorized = new Error('Unauthorized');
+    const engine = async (allow: boolean) => {
+      if (!allow) throw unauthorized;
+      return result;
+    };
+    const floorHandler = async (allow: boolean) => engine(allow);
+    const allowFloor = () => floorHandler(true);
+    const refuseFloor = async () => floorHandler(false).then(() => undefined, () => undefined);
 
     // Warm every path first, so no round pays for JIT or first-use costs.
     await timeEach(PER_ROUND, () => handler(event(token)));
     await timeEach(PER_ROUND, () => awsVerifier.verifySync(token));
     await timeEach(PER_ROUND, () => jwtVerify(token, joseKeys, { issuer, audience: 'loyalty-api' }));
     await timeEach(PER_ROUND, deny);
+    await timeEach(PER_ROUND, allowFloor);
+    await timeEach(PER_ROUND, refuseFloor);
 
     const reads = proxy.count('GetItem');
     const fetches = server.hitCount('/bench/jwks');
     const warmEvent = event(token);
-    const rounds = { warm: [] as number[], aws: [] as number[], jose: [] as number[], garbage: [] as number[] };
+    const rounds = { warm: [] as number[], aws: [] as number[], jose: [] as number[], garbage: [] as number[], allowFloor: [] as number[], refuseFloor: [] as number[] };
     for (let round = 0; round < ROUNDS; round += 1) {
       rounds.warm.push(await timeEach(PER_ROUND, () => handler(warmEvent)));
       rounds.aws.push(await timeEach(PER_ROUND, () => awsVerifier.verifySync(token)));
       rounds.jose.push(await timeEach(PER_ROUND, () => jwtVerify(token, joseKeys, { issuer, audience: 'loyalty-api' })));
       rounds.garbage.push(await timeEach(PER_ROUND, deny));
+      rounds.allowFloor.push(await timeEach(PER_ROUND, allowFloor));
+      rounds.refuseFloor.push(await timeEach(PER_ROUND, refuseFloor));
     }
     const warmDecisions = ROUNDS * PER_ROUND;
     const ddbReadsPerWarmDecision = (proxy.count('GetItem') - reads) / warmDecisions;
@@ -166,6 +181,8 @@ async function main(): Promise<void> {
       joseVerifyUs: round2(median(rounds.jose)),
       ratioVsAwsJwtVerify: round2(warmDecisionUs / awsJwtVerifyUs),
       denyGarbageUs: round2(median(rounds.garbage)),
+      allowFloorUs: round2(median(rounds.allowFloor)),
+      refuseFloorUs: round2(median(rounds.refuseFloor)),
       coldDecisionMs: round2(cold.loadAndDecideMs.shipped),
       coldInitMs: round2(coldInitMs),
       coldRatioVsBaseline: round2(cold.ratioOf('shipped', 'sdk')),
