@@ -26,6 +26,12 @@ export type RegistrationFields = z.infer<typeof registrationSchema>;
 /** Step two of an identifier change: which identifier changed at the CIAM. */
 export const identifierChangeSchema = z.strictObject({ type: z.enum(['email', 'mobile']) });
 
+/** A login link has no fields of its own: its body, if any, carries only the ID token. */
+export const linkSchema = z.strictObject({});
+
+/** Only a string here (the body cap bounds it): the brand's profile source verifies it as a token, and an empty one is missing (401). */
+const idTokenSchema = z.string().optional();
+
 /** The body as JSON, within the size cap: what every JSON route reads first. */
 export function readJsonBody(body: string | null, isBase64Encoded = false): unknown {
   const text = body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
@@ -37,11 +43,21 @@ export function readJsonBody(body: string | null, isBase64Encoded = false): unkn
   }
 }
 
-export function parseBody<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): T {
-  const result = schema.safeParse(readJsonBody(body, isBase64Encoded));
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    throw new RequestError('BODY_INVALID', 'body does not match the schema', problems);
-  }
-  return result.data;
+/**
+ * A customer route's body: the route's own fields, checked by `schema`, and the optional `idToken` beside them that
+ * brands whose profile source is `id_token` need. Every problem of both is named at once.
+ */
+export function parseBodyWithIdToken<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): { readonly idToken: string | undefined; readonly fields: T } {
+  const json = readJsonBody(body, isBase64Encoded);
+  const hasIdToken = typeof json === 'object' && json !== null && !Array.isArray(json) && Object.hasOwn(json, 'idToken');
+  const { idToken, ...fields } = hasIdToken ? (json as Record<string, unknown>) : {};
+  const token = idTokenSchema.safeParse(idToken);
+  const result = schema.safeParse(hasIdToken ? fields : json);
+  const problems = [...(token.success ? [] : problemsOf(token.error, 'idToken')), ...(result.success ? [] : problemsOf(result.error))];
+  if (!token.success || !result.success) throw new RequestError('BODY_INVALID', 'body does not match the schema', problems);
+  return { idToken: token.data, fields: result.data };
+}
+
+function problemsOf(error: z.ZodError, field?: string): string[] {
+  return error.issues.map((issue) => `${[...(field === undefined ? [] : [field]), ...issue.path].join('.') || 'body'}: ${issue.message}`);
 }

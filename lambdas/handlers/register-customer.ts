@@ -2,13 +2,17 @@ import { customerRouteDependencies, type CustomerRouteDependencies } from '../ad
 import { json, type ProxyHandler } from '../adapters/proxy-response';
 import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { mergeRegistration } from '../core/registration-merge';
-import { parseBody, registrationSchema } from '../core/request-bodies';
+import { parseBodyWithIdToken, registrationSchema } from '../core/request-bodies';
 
-/** `POST /v1/customers/register`: extra fields the CIAM cannot capture, as the `INSTORE` source profile. */
+/**
+ * `POST /v1/customers/register`: extra fields the CIAM cannot capture, as the `INSTORE` source profile. A brand whose
+ * profile source is the ID token needs it beside them (`idToken`), as proof of the sign-in; it is not stored.
+ */
 export function createRegisterCustomerHandler(deps: CustomerRouteDependencies): ProxyHandler {
   return withErrorResponses(async (event) => {
     const caller = await deps.callerOf(event);
-    const fields = parseBody(registrationSchema, event.body, event.isBase64Encoded);
+    const { idToken, fields } = parseBodyWithIdToken(registrationSchema, event.body, event.isBase64Encoded);
+    await caller.verifyIdToken(idToken);
     return json(200, await mergeRegistration(deps.store, { brandId: caller.brand.brandId, cuid: caller.cuid, fields, requestId: caller.requestId, now: deps.now() }));
   }, deps.observability);
 }

@@ -100,8 +100,9 @@ export const COMMANDS: readonly Command[] = [
     summary: 'create a brand, or replace the version you read',
     details:
       'Replacing needs the version you read: the file\'s "version" (as `brands get --json` writes it), or --if-match.\n' +
-      'The server fills issuer, jwksUri and userinfoEndpoint from OIDC discovery where the config leaves them out,\n' +
-      'checks the whole config, and refuses it with every problem listed.',
+      'The server fills issuer, jwksUri and userinfoEndpoint from OIDC discovery where the config leaves them out\n' +
+      '(userinfoEndpoint only unless "profileSource" is "id_token"), checks the whole config, and refuses it with\n' +
+      'every problem listed. The cognito preset fills in both of Cognito\'s issuer forms.',
     args: [{ ...BRAND_ID, help: 'the brand; with --file, the file\'s brandId', required: false }],
     forms: ['--file <brand.json> [options]', '<brandId> --preset <provider> --input <key=value>... [options]'],
     options: ['file', 'if-match', 'preset', 'input', 'display-name', 'application-id', 'flush-authorizer-cache'],
