@@ -10,7 +10,7 @@ import { createBrandTokenVerifier } from './token-verification';
 
 /**
  * Proves a brand config works before it goes live: discovery reachable and consistent, the JWKS fetched and
- * usable, the userinfo endpoint answering, and optionally a sample token verified exactly as the authorizer
+ * usable, the userinfo endpoint (if any) answering, and optionally a sample token verified exactly as the authorizer
  * would. Each step reports its own outcome; one failing does not hide the others.
  */
 export interface CheckStep {
@@ -33,6 +33,7 @@ export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampl
       return `${keys.length} usable signing key(s): ${algs.join(', ')}; brand accepts ${brand.algorithms.join(', ')}`;
     }),
     await step('userinfo', async () => {
+      if (brand.userinfoEndpoint === undefined) return 'none configured: profiles come from the ID token';
       try {
         await fetcher.getJson(brand.userinfoEndpoint);
         return 'reachable (answered without a token)';

@@ -7,6 +7,8 @@ import type { CustomerStore } from '../core/customer-store-port';
 import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
 import { ForbiddenError, InternalError, TokenError } from '../core/errors';
 import { mapCiamProfile } from '../core/map-ciam-profile';
+import { checkProfileScope, verifyIdToken } from '../core/profile-source';
+import type { TokenVerifier } from '../core/verify-token';
 import { AuditTrail } from './audit-trail';
 import { readAuthorizerContext } from './authorizer-context';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
@@ -17,6 +19,7 @@ import type { FunctionEnvironment } from './function-environment';
 import { headerValue } from './http-headers';
 import type { Observability } from './observability';
 import type { RuntimeHooks } from './runtime-hooks';
+import { createBrandTokenVerifier } from './token-verification';
 import { createUserinfoClient, type UserinfoClient } from './userinfo-client';
 
 /** Who is calling a customer route, established from the authorizer's context. */
@@ -25,8 +28,15 @@ export interface CustomerCaller {
   /** The CIAM user id: the token's `sub`. */
   readonly cuid: string;
   readonly requestId: string;
-  /** The CIAM's current view of the user: userinfo (sub-checked) over token claims, mapped and normalised. */
-  loadProfile(): Promise<CiamProfile>;
+  /**
+   * The CIAM's current view of the user, mapped and normalised, from the brand's profile source: userinfo
+   * (sub-checked) over the access token's claims, or the claims of `idToken`, verified as `verifyIdToken` does.
+   *
+   * @param idToken the ID token the request carries (body `idToken`, or `X-Id-Token` on GET); read only for `id_token` brands.
+   */
+  loadProfile(idToken: string | undefined): Promise<CiamProfile>;
+  /** For an `id_token` brand, a route that needs no profile still proves the sign-in: 401 unless `idToken` is valid and the caller's. */
+  verifyIdToken(idToken: string | undefined): Promise<void>;
 }
 
 /** What every customer route handler runs on. */
@@ -41,11 +51,14 @@ export interface CustomerRouteDependencies {
 
 /**
  * Customer routes act for an end user: a client-credentials token has no customer to act for. The decision must not
- * have outlived its token (`now`), and the bearer token must be the one the authorizer verified.
+ * have outlived its token (`now`), the bearer token must be the one the authorizer verified, and it must carry the
+ * scope the brand's profile source needs (`openid` for userinfo: 403 insufficient_scope otherwise).
  */
 export function createCallerResolver(deps: {
   readonly findBrand: Lookup<BrandConfig>;
   readonly userinfo: UserinfoClient;
+  /** Verifies ID tokens against the brand's keys: the same verifier the authorizer runs. */
+  readonly verifyToken: TokenVerifier;
   readonly now: () => number;
 }): (event: APIGatewayProxyEvent) => Promise<CustomerCaller> {
   return async (event) => {
@@ -60,12 +73,22 @@ export function createCallerResolver(deps: {
     const token = bearerToken(headerValue(event.headers, 'authorization'));
     const tokenClaims = decodeUnverifiedJwt(token).payload;
     if (tokenClaims.sub !== context.sub) throw new TokenError('CLAIM_INVALID', 'token subject differs from the authorized one');
+    checkProfileScope(brand, new Set(String(context.scopes ?? '').split(' ')));
     const cuid = String(context.sub);
+    const idTokenClaims = (idToken: string | undefined) => verifyIdToken(deps.verifyToken, brand, idToken, cuid);
+    const { userinfoEndpoint } = brand;
     return {
       brand,
       cuid,
       requestId: event.requestContext.requestId,
-      loadProfile: async () => mapCiamProfile({ tokenClaims, userinfo: await deps.userinfo.fetchUserinfo(brand, token, cuid), brand }),
+      loadProfile: async (idToken) => {
+        if (brand.profileSource === 'id_token') return mapCiamProfile({ tokenClaims: await idTokenClaims(idToken), userinfo: undefined, brand });
+        if (userinfoEndpoint === undefined) throw new InternalError(`brand ${brand.brandId} reads profiles from userinfo but has no userinfoEndpoint`);
+        return mapCiamProfile({ tokenClaims, userinfo: await deps.userinfo.fetchUserinfo({ brandId: brand.brandId, userinfoEndpoint }, token, cuid), brand });
+      },
+      verifyIdToken: async (idToken) => {
+        if (brand.profileSource === 'id_token') await idTokenClaims(idToken);
+      },
     };
   };
 }
@@ -75,10 +98,12 @@ export function customerRouteDependencies(env: FunctionEnvironment<'customer'>, 
   const now = hooks.now ?? Date.now;
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const dynamodb = createDocumentClient(env);
-  const userinfo = createUserinfoClient({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }) });
+  const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
+  const userinfo = createUserinfoClient({ fetcher });
+  const verifyToken = createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now });
   return {
     store: new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays)),
-    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, now }),
+    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, verifyToken, now }),
     now,
   };
 }

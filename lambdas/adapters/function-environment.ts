@@ -65,8 +65,8 @@ const SETTINGS = {
    * gateway's own TTL) before its follow-up authorizer-cache flush, for stages whose registration names no TTL.
    */
   brandCacheTtlSeconds: { name: 'BRAND_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 3600, default: 60, kinds: BRAND_READERS },
-  /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for. */
-  jwksCooldownSeconds: { name: 'JWKS_COOLDOWN_SECONDS', type: 'integer', min: 1, max: 600, default: 30, kinds: ['authorizer'] },
+  /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for (the customer routes verify ID tokens). */
+  jwksCooldownSeconds: { name: 'JWKS_COOLDOWN_SECONDS', type: 'integer', min: 1, max: 600, default: 30, kinds: ['authorizer', 'customer'] },
   /**
    * `{ "<apiId>": { "METHOD /path": [scopes] } }`: the route scopes of each API the authorizer serves; the function
    * picks the map of the API in the `methodArn`. An API not named (or no variable): a valid token opens every route.

@@ -30,6 +30,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   BRAND_DISABLED: INVALID_TOKEN,
   USERINFO_SUB_MISMATCH: INVALID_TOKEN,
   USERINFO_TOKEN_REJECTED: INVALID_TOKEN,
+  ID_TOKEN_MISSING: INVALID_TOKEN,
+  ID_TOKEN_SUBJECT_MISMATCH: INVALID_TOKEN,
   INSUFFICIENT_SCOPE: 403,
   // A dependency that is down or throttled: retry later. One that answered badly: a bad gateway.
   STORE_UNAVAILABLE: 503,

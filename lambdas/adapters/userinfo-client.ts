@@ -17,7 +17,7 @@ export interface UserinfoClient {
    * USERINFO_SUB_MISMATCH, or UpstreamError USERINFO_INVALID (not a JSON object) or USERINFO_UNAVAILABLE
    * (anything else, the fetcher's error kept as `cause`).
    */
-  fetchUserinfo(brand: Pick<BrandConfig, 'brandId' | 'userinfoEndpoint'>, accessToken: string, expectedSub: string): Promise<JsonObject>;
+  fetchUserinfo(brand: Pick<BrandConfig, 'brandId'> & { readonly userinfoEndpoint: string }, accessToken: string, expectedSub: string): Promise<JsonObject>;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 100;

@@ -118,7 +118,7 @@ function contextFor(brand: BrandConfig, verified: VerifiedToken): AuthorizerCont
     ...mappedFields(verified.claims, brand),
     brandId: brand.brandId,
     sub: verified.subject,
-    iss: brand.issuer,
+    iss: verified.issuer,
     principalType: verified.principalType,
     tokenType: verified.tokenType,
     scopes: [...verified.scopes].join(' '),

@@ -1,9 +1,16 @@
 /**
- * The DNS domain of a region's partition, which its service endpoints (and Cognito's issuers) live under:
- * `amazonaws.com`, `amazonaws.com.cn` for China, `amazonaws.eu` for the European Sovereign Cloud.
+ * Each AWS partition's DNS suffix, by region prefix (as in the AWS SDK's partition table), most specific first: a
+ * region's service endpoints (DynamoDB's for the authorizer) and Cognito's issuers live under it.
  */
+const AWS_PARTITION_DOMAINS: readonly (readonly [string, string])[] = [
+  ['us-isob-', 'sc2s.sgov.gov'],
+  ['us-isof-', 'csp.hci.ic.gov'],
+  ['us-iso-', 'c2s.ic.gov'],
+  ['eu-isoe-', 'cloud.adc-e.uk'],
+  ['cn-', 'amazonaws.com.cn'],
+  ['eusc-', 'amazonaws.eu'],
+];
+
 export function awsDomainOf(region: string): string {
-  if (region.startsWith('cn-')) return 'amazonaws.com.cn';
-  if (region.startsWith('eusc-')) return 'amazonaws.eu';
-  return 'amazonaws.com';
+  return AWS_PARTITION_DOMAINS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
 }

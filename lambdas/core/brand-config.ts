@@ -12,6 +12,14 @@ export type Algorithm = (typeof ALGORITHMS)[number];
 export const TOKEN_TYPES = ['access', 'id'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 
+/**
+ * Where the customer routes read the caller's profile: the brand's userinfo endpoint (called with the access token,
+ * which then needs `openid`), or an ID token of the same sign-in that the app sends beside it (apps using the AWS
+ * SDK or Amplify get access tokens without `openid`).
+ */
+export const PROFILE_SOURCES = ['userinfo', 'id_token'] as const;
+export type ProfileSource = (typeof PROFILE_SOURCES)[number];
+
 export const MAPPED_FIELDS = ['firstName', 'lastName', 'mobile', 'email'] as const;
 export type MappedField = (typeof MAPPED_FIELDS)[number];
 
@@ -20,10 +28,15 @@ export interface BrandConfig {
   readonly displayName: string;
   readonly status: 'active' | 'disabled';
   readonly provider: Provider;
-  /** Compared to `iss` exactly: no trailing-slash or case folding. */
+  /** Compared to `iss` exactly: no trailing-slash or case folding. The one OIDC discovery must name. */
   readonly issuer: string;
+  /** Other `iss` values of the same provider, each compared exactly too (Cognito's global issuer form). */
+  readonly additionalIssuers: readonly string[];
   readonly jwksUri: string;
-  readonly userinfoEndpoint: string;
+  /** Optional: without it the profile comes from the ID token. */
+  readonly userinfoEndpoint?: string;
+  /** `userinfo` by default when `userinfoEndpoint` is set, else `id_token`. */
+  readonly profileSource: ProfileSource;
   readonly discoveryUrl?: string;
   readonly applicationId: string;
   readonly clientId: string;
@@ -40,6 +53,7 @@ export interface BrandConfig {
 }
 
 export const BRAND_ID_PATTERN = /^[a-z0-9-]{2,64}$/;
+const MAX_ADDITIONAL_ISSUERS = 8;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 export const MAX_TOKEN_AGE_LIMIT_SECONDS = 7 * 86_400;
 const CLAIM_PATH = /^[A-Za-z0-9_:$-]{1,64}(\.[A-Za-z0-9_:$-]{1,64}){0,4}$/;
@@ -67,8 +81,8 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
   }
   const raw = input as Record<string, unknown>;
   const known = new Set<string>([
-    'brandId', 'displayName', 'status', 'provider', 'issuer', 'jwksUri', 'userinfoEndpoint', 'discoveryUrl',
-    'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
+    'brandId', 'displayName', 'status', 'provider', 'issuer', 'additionalIssuers', 'jwksUri', 'userinfoEndpoint',
+    'profileSource', 'discoveryUrl', 'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
     'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields',
   ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${key}: unknown field`);
@@ -136,14 +150,22 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     }
   }
 
+  const issuer = uri('issuer', raw.issuer);
+  const additionalIssuers = issuerList(raw.additionalIssuers, issuer, uri, problems);
+  const userinfoEndpoint = raw.userinfoEndpoint === undefined ? undefined : uri('userinfoEndpoint', raw.userinfoEndpoint);
+  const profileSource = oneOf('profileSource', PROFILE_SOURCES, userinfoEndpoint === undefined ? 'id_token' : 'userinfo');
+  if (raw.profileSource === 'userinfo' && userinfoEndpoint === undefined) problems.push('profileSource: userinfo needs a userinfoEndpoint');
+
   const config: BrandConfig = {
     brandId: brandId as string,
     displayName: text('displayName', 128),
     status: oneOf('status', ['active', 'disabled'], DEFAULTS.status),
     provider: oneOf('provider', PROVIDERS),
-    issuer: uri('issuer', raw.issuer),
+    issuer,
+    additionalIssuers,
     jwksUri: uri('jwksUri', raw.jwksUri),
-    userinfoEndpoint: uri('userinfoEndpoint', raw.userinfoEndpoint),
+    ...(userinfoEndpoint === undefined ? {} : { userinfoEndpoint }),
+    profileSource,
     ...(raw.discoveryUrl === undefined ? {} : { discoveryUrl: uri('discoveryUrl', raw.discoveryUrl) }),
     applicationId: text('applicationId'),
     clientId: text('clientId'),
@@ -158,4 +180,21 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
   };
   if (problems.length > 0) throw new ConfigValidationError('BRAND_CONFIG_INVALID', problems);
   return config;
+}
+
+/** `additionalIssuers`: absent is none; each entry a URI as `issuer` is, none repeated, none the `issuer` itself. */
+function issuerList(value: unknown, issuer: string, uri: (key: string, value: unknown) => string, problems: string[]): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_ADDITIONAL_ISSUERS) {
+    problems.push(`additionalIssuers: must be a list of at most ${MAX_ADDITIONAL_ISSUERS} issuer URIs`);
+    return [];
+  }
+  const issuers = value.map((entry, i) => uri(`additionalIssuers[${i}]`, entry));
+  if (new Set([issuer, ...issuers]).size !== issuers.length + 1) problems.push('additionalIssuers: repeats an issuer');
+  return issuers;
+}
+
+/** Whether `iss` is one of the brand's issuers, each compared exactly. */
+export function isBrandIssuer(brand: Pick<BrandConfig, 'issuer' | 'additionalIssuers'>, iss: string): boolean {
+  return iss === brand.issuer || brand.additionalIssuers.includes(iss);
 }

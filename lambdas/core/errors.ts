@@ -29,11 +29,14 @@ export type TokenErrorCode =
   | 'BRAND_UNKNOWN'
   | 'BRAND_DISABLED'
   | 'USERINFO_SUB_MISMATCH'
-  | 'USERINFO_TOKEN_REJECTED';
+  | 'USERINFO_TOKEN_REJECTED'
+  | 'ID_TOKEN_MISSING'
+  | 'ID_TOKEN_SUBJECT_MISMATCH';
 
 /**
- * Authenticated but not allowed (`insufficient_scope`). Never thrown: the authorizer answers it with a Deny
- * policy, and names it only in logs, metrics and local mode's refusal hook.
+ * Authenticated but not allowed (`insufficient_scope`). The authorizer answers it with a Deny policy, and names it
+ * only in logs, metrics and local mode's refusal hook; a customer route throws it as a ScopeError when the brand's
+ * profile source needs a scope the token lacks.
  */
 export type ScopeErrorCode = 'INSUFFICIENT_SCOPE';
 
@@ -102,6 +105,15 @@ export class TokenError extends CiamGatewayError {
     // so the stack trace (a few microseconds to capture) is skipped.
     super(message, options, false);
     this.name = 'TokenError';
+  }
+}
+
+export class ScopeError extends CiamGatewayError {
+  readonly code = 'INSUFFICIENT_SCOPE' as const;
+
+  constructor(message: string) {
+    super(message, undefined, false);
+    this.name = 'ScopeError';
   }
 }
 

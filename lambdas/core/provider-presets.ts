@@ -1,6 +1,8 @@
-import type { Algorithm, MappedField, Provider, TokenType } from './brand-config';
+import { awsDomainOf } from './aws-partition';
+import type { Algorithm, MappedField, ProfileSource, Provider, TokenType } from './brand-config';
 import { STANDARD_CLAIMS } from './claims';
 import { ConfigValidationError } from './errors';
+import { isLoopbackAddress } from './uri-policy';
 
 /**
  * Vendor presets: from the few values a CIAM vendor's console shows (region and pool, tenant domain, realm…),
@@ -12,9 +14,11 @@ import { ConfigValidationError } from './errors';
 export interface BrandConfigDraft {
   readonly provider: Provider;
   readonly issuer?: string;
+  readonly additionalIssuers?: readonly string[];
   readonly discoveryUrl?: string;
   readonly jwksUri?: string;
   readonly userinfoEndpoint?: string;
+  readonly profileSource?: ProfileSource;
   readonly applicationId?: string;
   readonly clientId: string;
   readonly audiences: readonly string[];
@@ -26,9 +30,12 @@ export interface BrandConfigDraft {
 export const DISCOVERABLE_FIELDS = ['issuer', 'jwksUri', 'userinfoEndpoint'] as const;
 export type DiscoverableField = (typeof DISCOVERABLE_FIELDS)[number];
 
-/** The fields the draft leaves to discovery; every field it has came from vendor facts and the inputs. */
+/**
+ * The fields the draft leaves to discovery; every field it has came from vendor facts and the inputs. A userinfo
+ * endpoint is looked for unless the draft says the profile comes from the ID token.
+ */
 export function fieldsToDiscover(draft: BrandConfigDraft): DiscoverableField[] {
-  return DISCOVERABLE_FIELDS.filter((field) => draft[field] === undefined);
+  return DISCOVERABLE_FIELDS.filter((field) => draft[field] === undefined && !(field === 'userinfoEndpoint' && draft.profileSource === 'id_token'));
 }
 
 /** One input a preset asks for, as a CLI `presets` listing shows it. */
@@ -103,9 +110,23 @@ function definePreset<R extends string, O extends string = never>(spec: PresetSp
 }
 
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
-const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const COGNITO_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}_[A-Za-z0-9]{1,55}$/;
+const AWS_REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+/** cognito-local's region: its pool ids are `local_<id>`. */
+const COGNITO_LOCAL_REGION = 'local';
+const COGNITO_POOL_ID = /^(?:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}|local)_[A-Za-z0-9]{1,55}$/;
+const COGNITO_CLIENT_ID = /^\S{1,128}$/;
+const MAX_APP_CLIENTS = 32;
+
+/** Both issuer forms of a Cognito user pool: the regional one its discovery names, and the global one. */
+function cognitoIssuers(region: string, userPoolId: string): { readonly issuer: string; readonly globalIssuer: string } {
+  const domain = awsDomainOf(region);
+  return { issuer: `https://cognito-idp.${region}.${domain}/${userPoolId}`, globalIssuer: `https://issuer-cognito-idp.${region}.${domain}/${userPoolId}` };
+}
+
 const KEYCLOAK_REALM = /^[A-Za-z0-9._-]{1,255}$/;
+
+/** `appClientId` names one app client, or several separated by commas. */
+const appClientIds = (value: string): string[] => value.split(',').map((id) => id.trim());
 
 /** Lower case only: the host ends up inside `iss`, which is compared exactly. */
 const hostName = (value: string): string | undefined =>
@@ -126,36 +147,79 @@ function baseUrl(value: string): string | undefined {
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
+/** cognito-local's base URL: http(s) on a loopback address, nothing after the port. */
+function loopbackBaseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http(s) URL such as http://127.0.0.1:9229';
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !(isLoopbackAddress(host) || host === 'localhost')) {
+    return 'must be an http(s) URL on a loopback address such as http://127.0.0.1:9229 (cognito-local)';
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return 'must have no path, query, fragment or credentials';
+  return undefined;
+}
+
 const ACCESS_TOKENS_RS256 = { acceptedTokenTypes: ['access'], algorithms: ['RS256'] } as const;
 
 // Every vendor below names its profile claims as OIDC does, so each preset maps fields to STANDARD_CLAIMS.
 const cognito = definePreset({
   provider: 'cognito',
   required: {
-    region: { help: 'AWS region of the user pool, e.g. eu-west-1', check: (v) => (AWS_REGION.test(v) ? undefined : 'must be an AWS region such as eu-west-1') },
+    region: {
+      help: 'AWS region of the user pool, e.g. eu-west-1 (local for a cognito-local pool)',
+      check: (v) => (AWS_REGION.test(v) || v === COGNITO_LOCAL_REGION ? undefined : 'must be an AWS region such as eu-west-1, or local'),
+    },
     userPoolId: { help: 'user pool id, e.g. eu-west-1_AbC123xyz', check: (v) => (COGNITO_POOL_ID.test(v) ? undefined : 'must look like <region>_<id>, e.g. eu-west-1_AbC123xyz') },
-    appClientId: { help: 'app client id the API accepts tokens from' },
+    appClientId: {
+      help: 'app client id the API accepts tokens from; several separated by commas (the first is the brand\'s clientId)',
+      check: (v) => {
+        const ids = appClientIds(v);
+        if (ids.length > MAX_APP_CLIENTS || !ids.every((id) => COGNITO_CLIENT_ID.test(id))) return `must be 1 to ${MAX_APP_CLIENTS} app client ids, separated by commas`;
+        return new Set(ids).size === ids.length ? undefined : 'names an app client twice';
+      },
+    },
   },
   optional: {
-    domain: { help: 'hosted UI domain for userinfo, e.g. myapp.auth.eu-west-1.amazoncognito.com or a custom domain; else from discovery', check: hostName },
+    domain: { help: 'hosted UI domain for userinfo, e.g. myapp.auth.eu-west-1.amazoncognito.com or a custom domain; without it the profile comes from the ID token', check: hostName },
+    endpoint: { help: 'local mode only: the URL of cognito-local, e.g. http://127.0.0.1:9229, with region local', check: loopbackBaseUrl },
   },
   notes:
-    'Access tokens carry client_id (no aud) and token_use; ID tokens carry aud = app client id. Scopes are in scope, groups in cognito:groups. ' +
-    'Userinfo lives on the hosted UI domain, not the issuer host. email_verified and phone_number_verified sometimes arrive as strings ("true").',
-  crossCheck: ({ region, userPoolId }) =>
-    region && userPoolId && !userPoolId.startsWith(`${region}_`) ? [`userPoolId: ${userPoolId} is not a pool in ${region}`] : [],
-  build: ({ region, userPoolId, appClientId, domain }) => {
-    const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-    return {
+    'Tokens carry token_use: access tokens carry client_id (no aud), ID tokens aud; both must name one of the app client ids. ' +
+    'The issuer is https://cognito-idp.<region>.<partition domain>/<pool> or its global form https://issuer-cognito-idp.…; both are accepted. ' +
+    'Scopes are in scope, groups in cognito:groups. Access tokens from the AWS SDK or Amplify lack openid, so without a hosted UI domain ' +
+    'the profile comes from the ID token (profileSource id_token). email_verified and phone_number_verified sometimes arrive as strings ("true").',
+  crossCheck: ({ region, userPoolId, endpoint, domain }) => [
+    ...(region && userPoolId && !userPoolId.startsWith(`${region}_`) ? [`userPoolId: ${userPoolId} is not a pool in ${region}`] : []),
+    ...(region === COGNITO_LOCAL_REGION && endpoint === undefined ? ['endpoint: a cognito-local pool (region local) needs the URL of cognito-local'] : []),
+    ...(region && region !== COGNITO_LOCAL_REGION && endpoint !== undefined ? ['endpoint: only for a cognito-local pool (region local)'] : []),
+    ...(region === COGNITO_LOCAL_REGION && domain !== undefined ? ['domain: cognito-local has no hosted UI'] : []),
+  ],
+  build: ({ region, userPoolId, appClientId, domain, endpoint }) => {
+    const audiences = appClientIds(appClientId);
+    const common = {
       provider: 'cognito',
-      issuer,
-      jwksUri: `${issuer}/.well-known/jwks.json`,
-      ...(domain === undefined ? {} : { userinfoEndpoint: `https://${domain}/oauth2/userInfo` }),
       applicationId: userPoolId,
-      clientId: appClientId,
-      audiences: [appClientId],
+      clientId: audiences[0] as string,
+      audiences,
       ...ACCESS_TOKENS_RS256,
       fieldMappings: STANDARD_CLAIMS,
+    } as const;
+    if (endpoint !== undefined) {
+      // cognito-local names its issuer <its URL>/<pool>, one form only, and serves no userinfo.
+      const issuer = `${withoutTrailingSlash(endpoint)}/${userPoolId}`;
+      return { ...common, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, profileSource: 'id_token' };
+    }
+    const { issuer, globalIssuer } = cognitoIssuers(region, userPoolId);
+    return {
+      ...common,
+      issuer,
+      additionalIssuers: [globalIssuer],
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      ...(domain === undefined ? { profileSource: 'id_token' } : { userinfoEndpoint: `https://${domain}/oauth2/userInfo` }),
     };
   },
 });

@@ -20,8 +20,12 @@ export const registerBodySchema = z.strictObject({ extendedFields: fieldValues, 
 
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 
-export function parseRegisterBody(body: string | null, isBase64Encoded = false): RegisterBody {
-  const json = readJsonBody(body, isBase64Encoded);
+/** The register body: `{ idToken?, extendedFields?, customFields? }`, or the flat alias of `extendedFields`. */
+export function parseRegisterBody(body: string | null, isBase64Encoded = false): { readonly idToken: string | undefined; readonly fields: RegisterBody } {
+  return parseBodyWithIdToken(registerFieldsOf, body, isBase64Encoded);
+}
+
+function registerFieldsOf(json: unknown): RegisterBody {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return validate(registerBodySchema, json);
   const flat = Object.keys(json).filter((key) => !Object.hasOwn(registerBodySchema.shape, key));
   if (flat.length === 0) return validate(registerBodySchema, json);
@@ -37,6 +41,12 @@ export function parseRegisterBody(body: string | null, isBase64Encoded = false):
 /** Step two of an identifier change: which identifier changed at the CIAM. */
 export const identifierChangeSchema = z.strictObject({ type: z.enum(['email', 'mobile']) });
 
+/** A login link has no fields of its own: its body, if any, carries only the ID token. */
+export const linkSchema = z.strictObject({});
+
+/** Only a string here (the body cap bounds it): the brand's profile source verifies it as a token, and an empty one is missing (401). */
+const idTokenSchema = z.string().optional();
+
 /** The body as JSON, within the size cap: what every JSON route reads first. */
 export function readJsonBody(body: string | null, isBase64Encoded = false): unknown {
   const text = body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
@@ -48,15 +58,39 @@ export function readJsonBody(body: string | null, isBase64Encoded = false): unkn
   }
 }
 
-export function parseBody<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): T {
-  return validate(schema, readJsonBody(body, isBase64Encoded));
+/**
+ * A customer route's body: the route's own fields, checked by `fields` (a schema, or a parser that throws a
+ * RequestError), and the optional `idToken` beside them that brands whose profile source is `id_token` need. Every
+ * problem of both is named at once.
+ */
+export function parseBodyWithIdToken<T>(
+  fields: z.ZodType<T> | ((json: unknown) => T),
+  body: string | null,
+  isBase64Encoded = false,
+): { readonly idToken: string | undefined; readonly fields: T } {
+  const json = readJsonBody(body, isBase64Encoded);
+  const hasIdToken = typeof json === 'object' && json !== null && !Array.isArray(json) && Object.hasOwn(json, 'idToken');
+  const { idToken, ...rest } = hasIdToken ? (json as Record<string, unknown>) : {};
+  const token = idTokenSchema.safeParse(idToken);
+  const problems = token.success ? [] : problemsOf(token.error, 'idToken');
+  let parsed: { readonly value: T } | undefined;
+  try {
+    const input = hasIdToken ? rest : json;
+    parsed = { value: typeof fields === 'function' ? fields(input) : validate(fields, input) };
+  } catch (err) {
+    if (!(err instanceof RequestError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (!token.success || !parsed) throw new RequestError('BODY_INVALID', 'body does not match the schema', problems);
+  return { idToken: token.data, fields: parsed.value };
 }
 
 function validate<T>(schema: z.ZodType<T>, json: unknown): T {
   const result = schema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    throw new RequestError('BODY_INVALID', 'body does not match the schema', problems);
-  }
+  if (!result.success) throw new RequestError('BODY_INVALID', 'body does not match the schema', problemsOf(result.error));
   return result.data;
+}
+
+function problemsOf(error: z.ZodError, field?: string): string[] {
+  return error.issues.map((issue) => `${[...(field === undefined ? [] : [field]), ...issue.path].join('.') || 'body'}: ${issue.message}`);
 }

@@ -23,11 +23,12 @@ export interface RouteDefinition {
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', scopes: [] },
   { method: 'GET', path: '/v1/whoami', handler: 'whoami', auth: 'ciam', scopes: [] },
-  // The customer routes call the brand's userinfo endpoint with the caller's token, which needs `openid`.
-  { method: 'GET', path: '/v1/me', handler: 'me', auth: 'ciam', scopes: ['openid'] },
-  { method: 'POST', path: '/v1/customers/link', handler: 'link-customer', auth: 'ciam', scopes: ['openid'] },
-  { method: 'POST', path: '/v1/customers/register', handler: 'register-customer', auth: 'ciam', scopes: ['openid'] },
-  { method: 'PUT', path: '/v1/customers/identifiers', handler: 'change-identifier', auth: 'ciam', scopes: ['openid'] },
+  // What the customer routes need depends on the brand's profile source, and route scopes cannot vary by brand: the
+  // handlers refuse a token without `openid` themselves when the brand reads profiles from userinfo.
+  { method: 'GET', path: '/v1/me', handler: 'me', auth: 'ciam', scopes: [] },
+  { method: 'POST', path: '/v1/customers/link', handler: 'link-customer', auth: 'ciam', scopes: [] },
+  { method: 'POST', path: '/v1/customers/register', handler: 'register-customer', auth: 'ciam', scopes: [] },
+  { method: 'PUT', path: '/v1/customers/identifiers', handler: 'change-identifier', auth: 'ciam', scopes: [] },
   { method: 'GET', path: '/v1/admin/brands', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'GET', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'PUT', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { Algorithm, BrandConfig, TokenType } from './brand-config';
+import { isBrandIssuer, type Algorithm, type BrandConfig, type TokenType } from './brand-config';
 import { scopesOf } from './claims';
 import type { JsonObject, UnverifiedJwt } from './decode-unverified-jwt';
 import { TokenError } from './errors';
@@ -19,6 +19,8 @@ export type PrincipalType = 'customer' | 'client';
 export interface VerifiedToken {
   readonly claims: JsonObject;
   readonly subject: string;
+  /** The token's `iss`: one of the brand's issuers. */
+  readonly issuer: string;
   readonly tokenType: TokenType;
   readonly principalType: PrincipalType;
   readonly scopes: ReadonlySet<string>;
@@ -46,7 +48,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return async (jwt, brand) => {
     const alg = checkHeader(jwt.header, brand);
     const claims = checkClaimTypes(jwt.payload);
-    if (claims.iss !== brand.issuer) throw new TokenError('ISSUER_MISMATCH', 'iss is not the brand issuer');
+    if (!isBrandIssuer(brand, claims.iss)) throw new TokenError('ISSUER_MISMATCH', 'iss is none of the brand issuers');
     checkLifetime(claims, brand, now() / 1000);
     const tokenType = tokenTypeOf(jwt, brand);
     if (!brand.acceptedTokenTypes.includes(tokenType)) {
@@ -59,6 +61,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return {
       claims: jwt.payload,
       subject: claims.sub,
+      issuer: claims.iss,
       tokenType,
       principalType: tokenType === 'access' && isClientPrincipal(jwt.payload) ? 'client' : 'customer',
       scopes: scopesOf(jwt.payload, brand),
@@ -163,11 +166,19 @@ function signatureValid(jwt: UnverifiedJwt, alg: Algorithm, key: KeyObject): boo
  * Access or ID token. Explicit markers win: the RFC 9068 `typ: at+jwt` header, Cognito's `token_use`,
  * Keycloak's `typ` claim. Otherwise an ID token is recognised by OIDC's ID-token-only claims (`nonce`,
  * `at_hash`, `c_hash`) or by being addressed to the client rather than to an API audience.
+ *
+ * A `cognito` brand's tokens are typed by `token_use` alone, as aws-jwt-verify does: Cognito sets it on every
+ * token, so one without it (or contradicting an `at+jwt` header) is not Cognito's.
  */
 export function tokenTypeOf(jwt: Pick<UnverifiedJwt, 'header' | 'payload'>, brand: BrandConfig): TokenType {
   const { header, payload } = jwt;
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
-  if (typ === 'at+jwt' || typ === 'application/at+jwt') return 'access';
+  const accessTyp = typ === 'at+jwt' || typ === 'application/at+jwt';
+  if (brand.provider === 'cognito') {
+    if (payload.token_use === 'access' || (payload.token_use === 'id' && !accessTyp)) return payload.token_use;
+    throw new TokenError('TOKEN_TYPE_NOT_ACCEPTED', 'token_use is not access or id');
+  }
+  if (accessTyp) return 'access';
   if (payload.token_use === 'access' || payload.token_use === 'id') return payload.token_use;
   if (payload.typ === 'Bearer') return 'access';
   if (payload.typ === 'ID') return 'id';
@@ -186,14 +197,16 @@ function audiencesOf(payload: JsonObject): readonly string[] | undefined {
 }
 
 /**
- * Access tokens must name one of the brand's API audiences (Cognito access tokens carry no `aud`; their
- * `client_id` is the audience). ID tokens must be addressed to the brand's client.
+ * Access tokens must name one of the brand's API audiences. ID tokens must be addressed to the brand's client.
+ * Cognito, as aws-jwt-verify checks it: an access token's `client_id` (it has no `aud`) and an ID token's `aud` must
+ * each be one of the app client ids, which the brand lists as its `audiences`.
  */
 function checkAudience(payload: JsonObject, brand: BrandConfig, tokenType: TokenType): void {
-  const cognitoAccess = brand.provider === 'cognito' && tokenType === 'access' && payload.aud === undefined;
-  const aud = cognitoAccess ? audiencesOf({ aud: payload.client_id }) : audiencesOf(payload);
-  if (aud === undefined) throw new TokenError('AUDIENCE_MISMATCH', 'aud is missing or malformed');
-  const expected = tokenType === 'access' ? brand.audiences : [brand.clientId, brand.applicationId];
+  const cognitoAccess = brand.provider === 'cognito' && tokenType === 'access';
+  const clientId = payload.client_id;
+  const aud = cognitoAccess ? (typeof clientId === 'string' && clientId !== '' ? [clientId] : undefined) : audiencesOf(payload);
+  if (aud === undefined) throw new TokenError('AUDIENCE_MISMATCH', cognitoAccess ? 'client_id is missing or malformed' : 'aud is missing or malformed');
+  const expected = tokenType === 'access' || brand.provider === 'cognito' ? brand.audiences : [brand.clientId, brand.applicationId];
   if (!aud.some((a) => expected.includes(a))) throw new TokenError('AUDIENCE_MISMATCH', 'aud names none of the brand audiences');
 }
 

@@ -8,12 +8,14 @@ import { parseRegisterBody } from '../core/request-bodies';
 
 /**
  * `POST /v1/customers/register`: extra fields the CIAM cannot capture, checked against the brand's declaration and
- * kept as the `INSTORE` source profile.
+ * kept as the `INSTORE` source profile. A brand whose profile source is the ID token needs it beside them
+ * (`idToken`), as proof of the sign-in; it is not stored.
  */
 export function createRegisterCustomerHandler(deps: CustomerRouteDependencies): ProxyHandler {
   return withErrorResponses(async (event) => {
     const caller = await deps.callerOf(event);
-    const body = parseRegisterBody(event.body, event.isBase64Encoded);
+    const { idToken, fields: body } = parseRegisterBody(event.body, event.isBase64Encoded);
+    await caller.verifyIdToken(idToken);
     const declaration = registrationFieldsOf(caller.brand);
     const fields = checkRegistrationValues(declaration, body);
     return json(200, await mergeRegistration(deps.store, { brandId: caller.brand.brandId, cuid: caller.cuid, declaration, fields, requestId: caller.requestId, now: deps.now() }));

@@ -100,10 +100,12 @@ export const COMMANDS: readonly Command[] = [
     summary: 'create a brand, or replace the version you read',
     details:
       'Replacing needs the version you read: the file\'s "version" (as `brands get --json` writes it), or --if-match.\n' +
-      'The server fills issuer, jwksUri and userinfoEndpoint from OIDC discovery where the config leaves them out,\n' +
-      'checks the whole config, and refuses it with every problem listed. A replace that changes what the authorizer\n' +
-      'decides (status, issuer, keys, audiences…) flushes the authorizer result caches, as --flush-authorizer-cache\n' +
-      'does for any change; a warning on stderr says when a flush fell short (the change is stored all the same).',
+      'The server fills issuer, jwksUri and userinfoEndpoint from OIDC discovery where the config leaves them out\n' +
+      '(userinfoEndpoint only unless "profileSource" is "id_token"), checks the whole config, and refuses it with\n' +
+      'every problem listed. The cognito preset fills in both of Cognito\'s issuer forms. A replace that changes what\n' +
+      'the authorizer decides (status, issuer, keys, audiences…) flushes the authorizer result caches, as\n' +
+      '--flush-authorizer-cache does for any change; a warning on stderr says when a flush fell short (the change is\n' +
+      'stored all the same).',
     args: [{ ...BRAND_ID, help: 'the brand; with --file, the file\'s brandId', required: false }],
     forms: ['--file <brand.json> [options]', '<brandId> --preset <provider> --input <key=value>... [options]'],
     options: ['file', 'if-match', 'preset', 'input', 'display-name', 'application-id', 'flush-authorizer-cache'],

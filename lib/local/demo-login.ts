@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DEMO_AUDIENCE, DEMO_CLIENT } from './demo-ciam';
 
 /**
- * Gets access tokens from the demo CIAM the way an app would, without a browser: authorization code + PKCE
- * through oidc-provider's dev login and consent pages, or client credentials.
+ * Gets tokens from the demo CIAM the way an app would, without a browser: authorization code + PKCE through
+ * oidc-provider's dev login and consent pages (an access token, and an ID token when `openid` was asked for), or
+ * client credentials.
  */
 interface Discovery {
   readonly authorization_endpoint: string;
@@ -22,25 +23,36 @@ async function discover(issuer: string): Promise<Discovery> {
   return (await response.json()) as Discovery;
 }
 
-async function requestToken(endpoint: string, form: Record<string, string>): Promise<string> {
+export interface UserTokens {
+  readonly accessToken: string;
+  /** Issued when the scope holds `openid`. */
+  readonly idToken?: string;
+}
+
+async function requestTokens(endpoint: string, form: Record<string, string>): Promise<UserTokens> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth },
     body: new URLSearchParams(form),
     signal: timeout(),
   });
-  const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
+  const body = (await response.json()) as { access_token?: string; id_token?: string; error?: string; error_description?: string };
   if (!body.access_token) throw new Error(`the demo CIAM refused: ${body.error ?? response.status} ${body.error_description ?? ''}`.trim());
-  return body.access_token;
+  return { accessToken: body.access_token, ...(body.id_token === undefined ? {} : { idToken: body.id_token }) };
 }
 
 export async function clientCredentialsToken(issuer: string, scope: string): Promise<string> {
   const { token_endpoint } = await discover(issuer);
-  return requestToken(token_endpoint, { grant_type: 'client_credentials', scope, resource: DEMO_AUDIENCE });
+  return (await requestTokens(token_endpoint, { grant_type: 'client_credentials', scope, resource: DEMO_AUDIENCE })).accessToken;
 }
 
 /** Signs in as `login` (any name; any password works at the demo CIAM) and returns the access token. */
 export async function userAccessToken(issuer: string, login: string, scope: string): Promise<string> {
+  return (await userTokens(issuer, login, scope)).accessToken;
+}
+
+/** Signs in as `login` and returns the tokens of that one sign-in: the access token and, with `openid`, the ID token. */
+export async function userTokens(issuer: string, login: string, scope: string): Promise<UserTokens> {
   const discovery = await discover(issuer);
   const verifier = randomBytes(32).toString('base64url');
   const cookies = new Map<string, string>();
@@ -83,7 +95,7 @@ export async function userAccessToken(issuer: string, login: string, scope: stri
       if (next.href.startsWith(DEMO_CLIENT.redirectUri)) {
         const code = next.searchParams.get('code');
         if (!code) throw new Error(`login failed: ${next.searchParams.get('error_description') ?? next.searchParams.get('error')}`);
-        return requestToken(discovery.token_endpoint, {
+        return requestTokens(discovery.token_endpoint, {
           grant_type: 'authorization_code', code, redirect_uri: DEMO_CLIENT.redirectUri, code_verifier: verifier, resource: DEMO_AUDIENCE,
         });
       }

@@ -80,6 +80,16 @@ it('runs the customer flows verbatim: link, repeat link, register, identifier ch
   });
 }, 90_000);
 
+it('runs the ID-token profile source verbatim: a brand without userinfo links and shows the customer from the ID token', async () => {
+  const stdout = await run(readmeBlock("cat > acme-id.json <<'JSON'"));
+  const [created, link, me, missing] = stdout.trim().split('\n');
+  expect(created).toBe('201');
+  const linked = JSON.parse(link ?? '') as Record<string, unknown>;
+  expect(linked).toMatchObject({ created: true, linkedBy: 'new', changedFields: ['firstName', 'lastName', 'email', 'mobile'] });
+  expect(JSON.parse(me ?? '')).toMatchObject({ profile: { cuid: 'erin', firstName: 'Erin', email: 'erin@demo.example' }, customer: { customerId: linked.customerId } });
+  expect(JSON.parse(missing ?? '')).toEqual({ code: 'ID_TOKEN_MISSING', message: 'the access token is not valid' });
+}, 90_000);
+
 it('onboards a brand verbatim with the CLI, then with curl', async () => {
   const cliBlock = readmeBlock('export CIAM_GATEWAY_ENDPOINT');
   const curlBlock = readmeBlock("curl -s -w '\\n' http://127.0.0.1:3000/v1/admin/brands/acme");

@@ -4,6 +4,7 @@
  * where jose refuses to make them).
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
 import { startAuthorizerHarness, type AuthorizerHarness } from '../support/authorizer-harness';
 import { TestHttpServer } from '../support/jwks-server';
 import {
@@ -44,7 +45,8 @@ beforeAll(async () => {
     .on('/brand-es/jwks', { kind: 'json', body: { keys: [es.jwk] } })
     .on('/brand-ed/jwks', { kind: 'json', body: { keys: [ed.jwk] } })
     .on('/brand-mixed/jwks', { kind: 'json', body: { keys: [a1.jwk, es.jwk] } });
-  harness = await startAuthorizerHarness();
+  // This project's routes, and one of a consumer's that needs a scope.
+  harness = await startAuthorizerHarness({ routeScopes: { ...routeScopesOf(ROUTES), 'GET /v1/orders/{id}': ['orders:read'] } });
   await Promise.all([
     harness.putBrand(brand('brand-a')),
     harness.putBrand(brand('brand-b')),
@@ -307,14 +309,16 @@ describe('scopes', () => {
 
   it("denies a route whose scopes the token lacks, and only that route, in the same cached policy", async () => {
     const token = await good({ scope: 'profile' });
-    const me = await harness.invoke({ token, brandId: 'brand-a', path: '/v1/me' });
-    expect(me.status).toBe(403);
-    if (me.status === 401) return;
-    // The policy API Gateway caches for this token: the route it lacks openid for stays shut, the rest is open.
-    expect(me.allows('GET', '/v1/whoami')).toBe(true);
-    expect(me.allows('POST', '/v1/customers/link')).toBe(false);
-    expect(me.allows('GET', '/v1/never-named')).toBe(true);
-    expect((await harness.invoke({ token: await good({ scope: 'openid' }), brandId: 'brand-a', path: '/v1/me' })).status).toBe(200);
+    const order = await harness.invoke({ token, brandId: 'brand-a', path: '/v1/orders/42' });
+    expect(order.status).toBe(403);
+    if (order.status === 401) return;
+    // The policy API Gateway caches for this token: the route it lacks orders:read for stays shut, the rest is open.
+    expect(order.allows('GET', '/v1/whoami')).toBe(true);
+    expect(order.allows('GET', '/v1/orders/7')).toBe(false);
+    expect(order.allows('GET', '/v1/never-named')).toBe(true);
+    // The customer routes need no scope here: whether they need openid depends on the brand, so their handlers decide.
+    expect(order.allows('POST', '/v1/customers/link')).toBe(true);
+    expect((await harness.invoke({ token: await good({ scope: 'orders:read' }), brandId: 'brand-a', path: '/v1/orders/42' })).status).toBe(200);
   });
 });
 

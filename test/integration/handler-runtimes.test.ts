@@ -14,6 +14,8 @@ import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE } from '../../lib/tabl
 import { toCreateTableInput } from '../../lib/local/local-tables';
 import { TestHttpServer } from '../support/jwks-server';
 import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
+import { makeKey, signToken } from '../support/tokens';
+import { createMeHandler } from '../../lambdas/handlers/me';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 let clockMs = NOW_MS;
@@ -80,7 +82,7 @@ it('links a customer on the injected clock, and refuses the decision once that c
   const event = proxyEvent({
     method: 'POST', resource: '/v1/customers/link',
     headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'dana', iss: server.url('/rt') })}`, 'X-Brand-Id': 'rt' },
-    authorizer: { brandId: 'rt', sub: 'dana', principalType: 'customer', validUntil: String(validUntil) },
+    authorizer: { brandId: 'rt', sub: 'dana', principalType: 'customer', scopes: 'openid', validUntil: String(validUntil) },
   });
   const linked = await link(event);
   expect(linked.statusCode).toBe(200);
@@ -89,4 +91,45 @@ it('links a customer on the injected clock, and refuses the decision once that c
   clockMs = validUntil * 1000;
   const expired = await link(event);
   expect([expired.statusCode, bodyOf(expired).code]).toEqual([401, 'TOKEN_EXPIRED']);
+});
+
+it('links and shows a customer from a verified ID token, its keys fetched once from the brand JWKS on the injected clock', async () => {
+  const key = await makeKey('id-1');
+  server.on('/idt/jwks', { kind: 'json', body: { keys: [key.jwk] } });
+  const idtBrand = {
+    displayName: 'ID tokens', provider: 'generic-oidc', issuer: server.url('/idt'), jwksUri: server.url('/idt/jwks'), profileSource: 'id_token',
+    applicationId: 'app', clientId: 'idt-client', audiences: ['loyalty-api'],
+  };
+  const created = await admin()(proxyEvent({ method: 'PUT', resource: '/v1/admin/brands/{brandId}', pathParameters: { brandId: 'idt' }, body: idtBrand, userArn: 'arn:aws:iam::123456789012:user/op' }));
+  expect(created.statusCode).toBe(201);
+  expect(bodyOf(created)).not.toHaveProperty('userinfoEndpoint');
+
+  const deps = customerRouteDependencies(readFunctionEnvironment('customer', variables), { now });
+  const nowSeconds = Math.floor(clockMs / 1000);
+  const idToken = (claims: Record<string, unknown> = {}) => signToken(key, {
+    iss: server.url('/idt'), sub: 'erin', aud: 'idt-client', iat: nowSeconds, exp: nowSeconds + 600, nonce: 'n',
+    given_name: 'Erin', email: 'Erin@Example.com', email_verified: true, ...claims,
+  }, { typ: 'JWT' });
+  // An access token as the AWS SDK gets it: no openid. The authorizer verified it; this route only decodes it.
+  const event = (input: { method: string; resource: string; body?: unknown; headers?: Record<string, string> }) => proxyEvent({
+    ...input,
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'erin', iss: server.url('/idt') })}`, 'X-Brand-Id': 'idt', ...input.headers },
+    authorizer: { brandId: 'idt', sub: 'erin', principalType: 'customer', scopes: 'aws.cognito.signin.user.admin', validUntil: String(nowSeconds + 300) },
+  });
+
+  server.resetHits();
+  const linked = await createLinkCustomerHandler(deps)(event({ method: 'POST', resource: '/v1/customers/link', body: { idToken: await idToken() } }));
+  expect([linked.statusCode, bodyOf(linked)]).toEqual([200, expect.objectContaining({ created: true, changedFields: ['firstName', 'email'] })]);
+  const me = await createMeHandler(deps)(event({ method: 'GET', resource: '/v1/me', headers: { 'X-Id-Token': await idToken() } }));
+  expect(bodyOf(me)).toMatchObject({ profile: { cuid: 'erin', firstName: 'Erin', email: 'erin@example.com', emailVerified: true }, customer: { customerId: bodyOf(linked).customerId } });
+  expect(server.hitCount('/idt/jwks')).toBe(1);
+
+  const refused = await Promise.all([
+    createLinkCustomerHandler(deps)(event({ method: 'POST', resource: '/v1/customers/link' })),
+    createLinkCustomerHandler(deps)(event({ method: 'POST', resource: '/v1/customers/link', body: { idToken: await idToken({ sub: 'mallory' }) } })),
+    createMeHandler(deps)(event({ method: 'GET', resource: '/v1/me', headers: { 'X-Id-Token': await idToken({ iat: nowSeconds - 7200, exp: nowSeconds - 3600 }) } })),
+  ]);
+  expect(refused.map((response) => [response.statusCode, bodyOf(response).code])).toEqual([
+    [401, 'ID_TOKEN_MISSING'], [401, 'ID_TOKEN_SUBJECT_MISMATCH'], [401, 'TOKEN_EXPIRED'],
+  ]);
 });

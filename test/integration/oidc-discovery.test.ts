@@ -341,6 +341,27 @@ describe('completeBrandConfig: a PUT body as the admin API completes it', () => 
     expect(ciam.totalHits()).toBe(0);
   });
 
+  it('needs no request for a brand that reads profiles from the ID token and has no userinfo endpoint', async () => {
+    const issuer = ciam.url('/id-token-only');
+    const config = await completeBrandConfig(body({ issuer, jwksUri: `${issuer}/jwks`, profileSource: 'id_token' }), fetcher, LOCAL);
+    expect(config).toMatchObject({ profileSource: 'id_token' });
+    expect(config).not.toHaveProperty('userinfoEndpoint');
+    expect(ciam.totalHits()).toBe(0);
+  });
+
+  it('looks for a userinfo endpoint when the body names no profile source, and reads ID tokens when discovery has none', async () => {
+    const withUserinfo = ciam.url('/has-userinfo');
+    serveDiscovery(withUserinfo, { issuer: withUserinfo, jwks_uri: `${withUserinfo}/jwks`, userinfo_endpoint: `${withUserinfo}/userinfo` });
+    expect(await completeBrandConfig(body({ issuer: withUserinfo, jwksUri: `${withUserinfo}/jwks` }), fetcher, LOCAL)).toMatchObject({
+      userinfoEndpoint: `${withUserinfo}/userinfo`, profileSource: 'userinfo',
+    });
+    const without = ciam.url('/no-userinfo');
+    serveDiscovery(without, { issuer: without, jwks_uri: `${without}/jwks` });
+    const config = await completeBrandConfig(body({ issuer: without, jwksUri: `${without}/jwks` }), fetcher, LOCAL);
+    expect(config.profileSource).toBe('id_token');
+    expect(config).not.toHaveProperty('userinfoEndpoint');
+  });
+
   it('refuses a bad body with every problem before any request', async () => {
     const problems = await problemsOf(completeBrandConfig(body({ issuer: ciam.url('/never'), displayName: '', version: 2 }), fetcher, LOCAL));
     expect(problems).toEqual(expect.arrayContaining(['version: unknown field', expect.stringMatching(/^displayName: /)]));

@@ -294,3 +294,17 @@ describe('createRequestAuthorizer: tokens already verified by this instance', ()
     expect(verifications).toHaveLength(2002);
   });
 });
+
+describe('createRequestAuthorizer: a brand with several issuers', () => {
+  it("passes the token's own issuer to integrations, whichever of the brand's it is", async () => {
+    const global = 'https://issuer.brand-a.example/pool-1';
+    const twoIssuers = brand({ brandId: 'brand-two', additionalIssuers: [global] });
+    const authorize = createRequestAuthorizer({
+      findBrand: async (brandId) => (brandId === 'brand-two' ? twoIssuers : undefined),
+      verifyToken: createTokenVerifier({ resolveKey: fakeResolver({ a1: a1.publicKey }).resolveKey, now: () => NOW * 1000 }),
+      routeScopes: ROUTE_SCOPES,
+    });
+    expect((await authorize(await request({}, 'brand-two'))).context.iss).toBe(ISSUER);
+    expect((await authorize(await request({ iss: global }, 'brand-two'))).context.iss).toBe(global);
+  });
+});

@@ -1,6 +1,6 @@
-import { parseBrandConfig } from '../../lambdas/core/brand-config';
+import { isBrandIssuer, parseBrandConfig } from '../../lambdas/core/brand-config';
 import { ConfigValidationError } from '../../lambdas/core/errors';
-import { minimalBrandInput } from './fixtures';
+import { ISSUER, minimalBrandInput } from './fixtures';
 
 const PUBLIC = { allowLoopbackHttp: false };
 const LOCAL = { allowLoopbackHttp: true };
@@ -21,6 +21,8 @@ describe('parseBrandConfig', () => {
   it('gives a minimal valid config the documented defaults', () => {
     expect(parseBrandConfig(minimalBrandInput(), PUBLIC)).toEqual({
       ...minimalBrandInput(),
+      additionalIssuers: [],
+      profileSource: 'userinfo',
       status: 'active',
       acceptedTokenTypes: ['access'],
       algorithms: ['RS256'],
@@ -63,6 +65,7 @@ describe('parseBrandConfig', () => {
       clockToleranceSeconds: 301,
       fieldMappings: { nickname: 'nick' },
       colour: 'red',
+      profileSource: 'userinfo',
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -73,7 +76,7 @@ describe('parseBrandConfig', () => {
         expect.stringMatching(/^provider: must be one of /),
         'issuer: must be https',
         'jwksUri: must not point at a private, loopback or link-local host',
-        'userinfoEndpoint: required, a URI',
+        'profileSource: userinfo needs a userinfoEndpoint',
         'applicationId: required, a non-empty string of at most 256 characters',
         'clientId: required, a non-empty string of at most 256 characters',
         expect.stringMatching(/^audiences: must be a list of 1 to 32/),
@@ -180,6 +183,56 @@ describe('parseBrandConfig', () => {
 
     it('refuses a URI that is not a string', () => {
       expect(problemsOf(minimalBrandInput({ issuer: { href: 'https://login.brand-a.example/' } }))).toEqual(['issuer: required, a URI']);
+    });
+  });
+
+  describe('issuers', () => {
+    const GLOBAL = 'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz';
+
+    it('keeps a config with the single issuer of old valid, with no additional issuer', () => {
+      expect(parseBrandConfig(minimalBrandInput(), PUBLIC)).toMatchObject({ issuer: ISSUER, additionalIssuers: [] });
+    });
+
+    it('accepts more issuers, each checked as a brand URI, none repeated', () => {
+      expect(parseBrandConfig(minimalBrandInput({ additionalIssuers: [GLOBAL] }), PUBLIC).additionalIssuers).toEqual([GLOBAL]);
+      expect(problemsOf(minimalBrandInput({ additionalIssuers: ['http://login.brand-a.example/', 'https://10.0.0.1/'] }))).toEqual([
+        'additionalIssuers[0]: must be https',
+        'additionalIssuers[1]: must not point at a private, loopback or link-local host',
+      ]);
+      expect(problemsOf(minimalBrandInput({ additionalIssuers: [ISSUER] }))).toEqual(['additionalIssuers: repeats an issuer']);
+      expect(problemsOf(minimalBrandInput({ additionalIssuers: [GLOBAL, GLOBAL] }))).toEqual(['additionalIssuers: repeats an issuer']);
+    });
+
+    it.each<[string, unknown]>([
+      ['a single string', GLOBAL],
+      ['nine issuers', Array.from({ length: 9 }, (_, i) => `${GLOBAL}${i}`)],
+    ])('refuses additionalIssuers as %s', (_case, additionalIssuers) => {
+      expect(problemsOf(minimalBrandInput({ additionalIssuers }))).toEqual(['additionalIssuers: must be a list of at most 8 issuer URIs']);
+    });
+
+    it('matches iss against each issuer exactly: no trailing-slash or case folding', () => {
+      const b = parseBrandConfig(minimalBrandInput({ additionalIssuers: [GLOBAL] }), PUBLIC);
+      for (const iss of [ISSUER, GLOBAL]) expect(isBrandIssuer(b, iss)).toBe(true);
+      for (const iss of [ISSUER.slice(0, -1), `${GLOBAL}/`, GLOBAL.toUpperCase(), 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz', '']) {
+        expect(isBrandIssuer(b, iss)).toBe(false);
+      }
+    });
+  });
+
+  describe('profile source', () => {
+    const { userinfoEndpoint: _userinfo, ...withoutUserinfo } = minimalBrandInput();
+
+    it('reads userinfo when the brand has an endpoint, the ID token when it has none', () => {
+      expect(parseBrandConfig(minimalBrandInput(), PUBLIC).profileSource).toBe('userinfo');
+      const config = parseBrandConfig(withoutUserinfo, PUBLIC);
+      expect(config.profileSource).toBe('id_token');
+      expect(config).not.toHaveProperty('userinfoEndpoint');
+    });
+
+    it('keeps an explicit choice, and refuses userinfo without an endpoint', () => {
+      expect(parseBrandConfig(minimalBrandInput({ profileSource: 'id_token' }), PUBLIC)).toMatchObject({ profileSource: 'id_token', userinfoEndpoint: 'https://login.brand-a.example/userinfo' });
+      expect(problemsOf({ ...withoutUserinfo, profileSource: 'userinfo' })).toEqual(['profileSource: userinfo needs a userinfoEndpoint']);
+      expect(problemsOf(minimalBrandInput({ profileSource: 'access_token' }))).toEqual(['profileSource: must be one of userinfo, id_token']);
     });
   });
 });

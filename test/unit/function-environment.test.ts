@@ -54,7 +54,7 @@ describe('readFunctionEnvironment', () => {
       ...local, ...powertools, awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
     });
     expect(readFunctionEnvironment('customer', everything)).toEqual({
-      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, customersTableName: 'customers', auditTableName: 'audit',
+      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, customersTableName: 'customers', auditTableName: 'audit',
       auditRetentionDays: 30, ...local, ...powertools,
     });
     expect(readFunctionEnvironment('admin', everything)).toEqual({
@@ -161,7 +161,7 @@ describe('functionEnvironmentVariables', () => {
   it('writes what the reader reads back', () => {
     const values = { stage: 'local', brandTableName: 'b', customersTableName: 'c', auditTableName: 'a', auditRetentionDays: 30, allowLoopbackHttp: true, dynamodbEndpoint: 'http://127.0.0.1:1' };
     expect(readFunctionEnvironment('customer', functionEnvironmentVariables('customer', values))).toEqual({
-      ...values, brandCacheTtlSeconds: 60, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
+      ...values, brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
     });
   });
 

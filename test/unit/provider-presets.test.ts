@@ -2,6 +2,7 @@ import { applyDiscovery, type DiscoveredProvider } from '../../lambdas/adapters/
 import { parseBrandConfig, PROVIDERS, type Provider } from '../../lambdas/core/brand-config';
 import { STANDARD_CLAIMS } from '../../lambdas/core/claims';
 import { ConfigValidationError } from '../../lambdas/core/errors';
+import { awsDomainOf } from '../../lambdas/core/aws-partition';
 import { fieldsToDiscover, PRESETS, type PresetInputs } from '../../lambdas/core/provider-presets';
 
 const PUBLIC = { allowLoopbackHttp: false };
@@ -67,7 +68,7 @@ describe('PRESETS', () => {
 
   it('lists the inputs in the order a CLI shows them', () => {
     const listing = (provider: Provider) => PRESETS[provider].inputs.map(({ name, required }) => `${name}${required ? '' : '?'}`);
-    expect(listing('cognito')).toEqual(['region', 'userPoolId', 'appClientId', 'domain?']);
+    expect(listing('cognito')).toEqual(['region', 'userPoolId', 'appClientId', 'domain?', 'endpoint?']);
     expect(listing('auth0')).toEqual(['domain', 'apiAudience', 'clientId']);
     expect(listing('keycloak')).toEqual(['baseUrl', 'realm', 'clientId']);
     expect(listing('janrain')).toEqual(['issuer', 'clientId', 'audience?']);
@@ -77,11 +78,12 @@ describe('PRESETS', () => {
 });
 
 describe('cognito', () => {
-  it('derives every endpoint from region, pool and hosted UI domain', () => {
+  it('derives both issuer forms and every endpoint from region, pool and hosted UI domain', () => {
     const draft = PRESETS.cognito.derive(SAMPLES.cognito.inputs);
     expect(draft).toEqual({
       provider: 'cognito',
       issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz',
+      additionalIssuers: ['https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz'],
       jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123xyz/.well-known/jwks.json',
       userinfoEndpoint: 'https://myapp.auth.eu-west-1.amazoncognito.com/oauth2/userInfo',
       applicationId: 'eu-west-1_AbC123xyz',
@@ -93,17 +95,83 @@ describe('cognito', () => {
     expect(fieldsToDiscover(draft)).toEqual([]);
   });
 
-  it('takes a custom domain, and leaves userinfo to discovery without one', () => {
+  it('takes a custom domain, and without one reads profiles from the ID token, leaving nothing to discovery', () => {
     const { domain: _domain, ...withoutDomain } = SAMPLES.cognito.inputs;
     expect(PRESETS.cognito.derive({ ...withoutDomain, domain: 'auth.brand-a.example' }).userinfoEndpoint).toBe('https://auth.brand-a.example/oauth2/userInfo');
     const draft = PRESETS.cognito.derive(withoutDomain);
     expect(draft).not.toHaveProperty('userinfoEndpoint');
-    expect(fieldsToDiscover(draft)).toEqual(['userinfoEndpoint']);
+    expect(draft.profileSource).toBe('id_token');
+    expect(fieldsToDiscover(draft)).toEqual([]);
+    expect(parseBrandConfig({ ...draft, brandId: 'shop', displayName: 'Shop' }, PUBLIC)).toMatchObject({ profileSource: 'id_token' });
+  });
+
+  it.each([
+    ['eu-west-1', 'amazonaws.com'],
+    ['us-gov-west-1', 'amazonaws.com'],
+    ['eusc-de-east-1', 'amazonaws.eu'],
+    ['cn-north-1', 'amazonaws.com.cn'],
+    ['us-iso-east-1', 'c2s.ic.gov'],
+    ['us-isob-east-1', 'sc2s.sgov.gov'],
+  ])('takes the issuer domain of %s from its partition: %s', (region, domain) => {
+    const userPoolId = `${region}_AbC123xyz`;
+    expect(awsDomainOf(region)).toBe(domain);
+    expect(PRESETS.cognito.derive({ region, userPoolId, appClientId: 'client1' })).toMatchObject({
+      issuer: `https://cognito-idp.${region}.${domain}/${userPoolId}`,
+      additionalIssuers: [`https://issuer-cognito-idp.${region}.${domain}/${userPoolId}`],
+      jwksUri: `https://cognito-idp.${region}.${domain}/${userPoolId}/.well-known/jwks.json`,
+    });
+  });
+
+  it('lists every app client id as an audience, the first as the client id', () => {
+    expect(PRESETS.cognito.derive({ ...SAMPLES.cognito.inputs, appClientId: 'web1client, mobile2client' })).toMatchObject({
+      clientId: 'web1client',
+      audiences: ['web1client', 'mobile2client'],
+    });
+    expect(problemsOf('cognito', { ...SAMPLES.cognito.inputs, appClientId: 'web1,web1' })).toEqual(['appClientId: names an app client twice']);
+    expect(problemsOf('cognito', { ...SAMPLES.cognito.inputs, appClientId: 'web1,' })).toEqual(['appClientId: must be 1 to 32 app client ids, separated by commas']);
+  });
+
+  it('builds a cognito-local pool on its loopback URL: one issuer form, local_ pool ids, the ID token as profile source', () => {
+    const draft = PRESETS.cognito.derive({ region: 'local', userPoolId: 'local_4Xy9AbCd', appClientId: 'abc123', endpoint: 'http://127.0.0.1:9229' });
+    expect(draft).toEqual({
+      provider: 'cognito',
+      issuer: 'http://127.0.0.1:9229/local_4Xy9AbCd',
+      jwksUri: 'http://127.0.0.1:9229/local_4Xy9AbCd/.well-known/jwks.json',
+      profileSource: 'id_token',
+      applicationId: 'local_4Xy9AbCd',
+      clientId: 'abc123',
+      audiences: ['abc123'],
+      ...ACCESS_RS256,
+      fieldMappings: STANDARD_CLAIMS,
+    });
+    expect(fieldsToDiscover(draft)).toEqual([]);
+    const config = { ...draft, brandId: 'local-pool', displayName: 'Local pool' };
+    expect(parseBrandConfig(config, { allowLoopbackHttp: true })).toMatchObject({ issuer: draft.issuer, additionalIssuers: [] });
+    // Outside local mode the loopback issuer is refused like any other loopback URI.
+    expect(() => parseBrandConfig(config, PUBLIC)).toThrow(ConfigValidationError);
+  });
+
+  it('takes local_ pools only from cognito-local on a loopback URL, and cognito-local only for them', () => {
+    const local = { region: 'local', userPoolId: 'local_4Xy9AbCd', appClientId: 'abc123' };
+    expect(problemsOf('cognito', local)).toEqual(['endpoint: a cognito-local pool (region local) needs the URL of cognito-local']);
+    expect(problemsOf('cognito', { ...SAMPLES.cognito.inputs, endpoint: 'http://127.0.0.1:9229' })).toEqual(['endpoint: only for a cognito-local pool (region local)']);
+    expect(problemsOf('cognito', { ...local, endpoint: 'http://127.0.0.1:9229', domain: 'myapp.auth.eu-west-1.amazoncognito.com' })).toEqual([
+      'domain: cognito-local has no hosted UI',
+    ]);
+    expect(problemsOf('cognito', { ...SAMPLES.cognito.inputs, userPoolId: 'local_4Xy9AbCd' })).toEqual(['userPoolId: local_4Xy9AbCd is not a pool in eu-west-1']);
+    for (const endpoint of ['http://cognito.example:9229', 'https://10.0.0.1:9229', 'ftp://127.0.0.1:9229', 'not a url']) {
+      expect(problemsOf('cognito', { ...local, endpoint })).toEqual([
+        expect.stringMatching(/^endpoint: must be an/),
+        'endpoint: a cognito-local pool (region local) needs the URL of cognito-local',
+      ]);
+    }
+    expect(problemsOf('cognito', { ...local, endpoint: 'http://127.0.0.1:9229/local_4Xy9AbCd' })).toContain('endpoint: must have no path, query, fragment or credentials');
+    expect(PRESETS.cognito.derive({ ...local, endpoint: 'http://localhost:9229/' }).issuer).toBe('http://localhost:9229/local_4Xy9AbCd');
   });
 
   it('names every malformed input, including a pool from another region', () => {
     expect(problemsOf('cognito', { region: 'EU-WEST-1', userPoolId: 'eu-west-1', appClientId: 'c', domain: 'https://myapp.auth.eu-west-1.amazoncognito.com/' })).toEqual([
-      'region: must be an AWS region such as eu-west-1',
+      'region: must be an AWS region such as eu-west-1, or local',
       'userPoolId: must look like <region>_<id>, e.g. eu-west-1_AbC123xyz',
       'domain: must be a lower-case host name, without scheme, port or path',
     ]);
@@ -239,7 +307,7 @@ describe('missing and unknown inputs', () => {
 
   it('names unknown inputs alongside missing ones, so a misspelt input is not silently ignored', () => {
     expect(problemsOf('cognito', { region: 'eu-west-1', userpoolId: 'eu-west-1_AbC123xyz', appClientId: 'c' })).toEqual([
-      'userpoolId: unknown input for cognito (expected region, userPoolId, appClientId, domain)',
+      'userpoolId: unknown input for cognito (expected region, userPoolId, appClientId, domain, endpoint)',
       'userPoolId: required (user pool id, e.g. eu-west-1_AbC123xyz)',
     ]);
   });

@@ -116,6 +116,56 @@ describe('audience by token type', () => {
         code: 'AUDIENCE_MISMATCH',
       });
     });
+
+    it('reads client_id only, as aws-jwt-verify does: an aud on an access token is no substitute', async () => {
+      await expect(verified(accessToken({ aud: 'cognito-app-client' }), cognito, { typ: undefined })).rejects.toMatchObject({ code: 'AUDIENCE_MISMATCH' });
+      await expect(verified(accessToken({ client_id: ['cognito-app-client'] }), cognito, { typ: undefined })).rejects.toMatchObject({ code: 'AUDIENCE_MISMATCH' });
+      await expect(verified(accessToken({ client_id: 'cognito-app-client', aud: 'elsewhere' }), cognito, { typ: undefined })).resolves.toMatchObject({
+        tokenType: 'access',
+      });
+    });
+  });
+
+  describe('Cognito token_use, as strict as aws-jwt-verify (cognito brands only)', () => {
+    const cognito = { provider: 'cognito', audiences: ['web-client', 'mobile-client'], acceptedTokenTypes: ['access', 'id'] };
+    const access = { aud: undefined, token_use: 'access', client_id: 'mobile-client' };
+    const id = { aud: 'web-client', token_use: 'id' };
+
+    it('accepts an access token whose client_id, and an ID token whose aud, is one of the app client ids', async () => {
+      await expect(verified(access, cognito, { typ: undefined })).resolves.toMatchObject({ tokenType: 'access' });
+      await expect(verified(id, cognito, { typ: undefined })).resolves.toMatchObject({ tokenType: 'id' });
+      await expect(verified({ ...id, aud: 'mobile-client' }, cognito, { typ: undefined })).resolves.toMatchObject({ tokenType: 'id' });
+    });
+
+    it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+      ['no token_use', { ...access, token_use: undefined }, {}],
+      ['token_use refresh', { ...access, token_use: 'refresh' }, {}],
+      ['token_use ID (case differs)', { ...id, token_use: 'ID' }, {}],
+      ['token_use as a list', { ...access, token_use: ['access'] }, {}],
+      ['token_use id under an at+jwt header', id, { typ: 'at+jwt' }],
+      ['no token_use, even with an at+jwt header', { ...access, token_use: undefined }, { typ: 'at+jwt' }],
+    ])('refuses %s: TOKEN_TYPE_NOT_ACCEPTED', async (_case, claims, header) => {
+      await expect(verified(claims, cognito, { typ: undefined, ...header })).rejects.toMatchObject({ code: 'TOKEN_TYPE_NOT_ACCEPTED' });
+    });
+
+    it.each<[string, Record<string, unknown>]>([
+      ['an ID token to another app client', { ...id, aud: 'other-client' }],
+      ['an ID token to the user pool (applicationId)', { ...id, aud: 'app-a' }],
+      ['an ID token without aud', { ...id, aud: undefined }],
+      ['an access token of another app client', { ...access, client_id: 'other-client' }],
+    ])('refuses %s: AUDIENCE_MISMATCH', async (_case, claims) => {
+      await expect(verified(claims, cognito, { typ: undefined })).rejects.toMatchObject({ code: 'AUDIENCE_MISMATCH' });
+    });
+
+    it('still refuses an ID token as the bearer unless the brand accepts ID tokens', async () => {
+      await expect(verified(id, { ...cognito, acceptedTokenTypes: ['access'] }, { typ: undefined })).rejects.toMatchObject({ code: 'TOKEN_TYPE_NOT_ACCEPTED' });
+    });
+
+    it('leaves other providers as they were: a token without token_use is typed by the other markers', async () => {
+      const generic = { audiences: ['loyalty-api'] };
+      await expect(verified({ aud: 'loyalty-api' }, generic, { typ: undefined })).resolves.toMatchObject({ tokenType: 'access' });
+      await expect(verified({ aud: 'loyalty-api', token_use: 'refresh' }, generic, { typ: undefined })).resolves.toMatchObject({ tokenType: 'access' });
+    });
   });
 });
 

@@ -40,6 +40,16 @@ describe('createTokenVerifier', () => {
     expect(resolver.calls).toEqual([{ jwksUri: JWKS_URI, kid: 'a1', alg: 'RS256' }]);
   });
 
+  it("accepts any one of the brand's issuers, each compared exactly, and reports the token's", async () => {
+    const global = 'https://issuer.brand-a.example/pool-1';
+    const { verify } = setup({ additionalIssuers: [global] });
+    await expect(verify(await signToken(a1, claimsAt()))).resolves.toMatchObject({ issuer: 'https://login.brand-a.example/' });
+    await expect(verify(await signToken(a1, claimsAt({ iss: global })))).resolves.toMatchObject({ issuer: global });
+    for (const iss of [`${global}/`, global.toUpperCase(), 'https://issuer.brand-a.example/pool-2']) {
+      await expect(verify(await signToken(a1, claimsAt({ iss })))).rejects.toMatchObject({ code: 'ISSUER_MISMATCH' });
+    }
+  });
+
   it('asks for the brand JWKS URI only, whatever jku/x5u/jwk the header names', async () => {
     const { verify, resolver } = setup();
     await verify(crafted({ jku: 'https://attacker.example/jwks', x5u: 'https://attacker.example/x5', jwk: a2.jwk }));

@@ -148,6 +148,20 @@ describe('put sends the version it read', () => {
     expect(api.lastRequest?.body).toMatchObject({ brandId: 'shop', displayName: 'Shop', provider: 'cognito', clientId: 'abc', applicationId: 'eu-west-1_AbC123xyz' });
   });
 
+  it('fills in both of Cognito\'s issuer forms, on the partition\'s domain, and the ID token as profile source without a hosted UI', async () => {
+    api.answerWith({ status: 201, body: { version: 1, changedFields: [] } });
+    const args = ['brands', 'put', 'sovereign', '--preset', 'cognito', '--input', 'region=eusc-de-east-1', '--input', 'userPoolId=eusc-de-east-1_AbC123xyz', '--input', 'appClientId=abc,def'];
+    expect((await cli(args)).code).toBe(EXIT.ok);
+    expect(api.lastRequest?.body).toMatchObject({
+      issuer: 'https://cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_AbC123xyz',
+      additionalIssuers: ['https://issuer-cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_AbC123xyz'],
+      jwksUri: 'https://cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_AbC123xyz/.well-known/jwks.json',
+      profileSource: 'id_token',
+      clientId: 'abc',
+      audiences: ['abc', 'def'],
+    });
+  });
+
   it('refuses a preset missing its inputs with every problem, before any request', async () => {
     const before = api.requests.length;
     const { code, err } = await cli(['brands', 'put', 'shop', '--preset', 'cognito', '--input', 'region=nowhere']);

@@ -1,13 +1,16 @@
 /**
  * The customer routes' real dependencies wiring (`createCallerResolver`) over in-memory collaborators: a brand
- * lookup, a userinfo endpoint the test sets, the in-memory customer store and a clock the test moves.
+ * lookup, a userinfo endpoint the test sets, the real token verifier over in-memory keys, the in-memory customer
+ * store and a clock the test moves.
  */
+import type { KeyObject } from 'node:crypto';
 import type { CustomerRouteDependencies } from '../../../lambdas/adapters/customer-runtime';
 import { createCallerResolver } from '../../../lambdas/adapters/customer-runtime';
 import type { UserinfoClient } from '../../../lambdas/adapters/userinfo-client';
 import type { JsonObject } from '../../../lambdas/core/decode-unverified-jwt';
+import { createTokenVerifier } from '../../../lambdas/core/verify-token';
 import { FakeStore } from '../customer-fakes';
-import { brand, fakeClock, NOW } from '../fixtures';
+import { brand, fakeClock, fakeResolver, ISSUER, NOW } from '../fixtures';
 import { proxyEvent, recordingObservability, unverifiedToken } from '../../support/handler-fakes';
 
 export const CUID = 'cuid-1';
@@ -21,8 +24,14 @@ export function userinfoClaims(overrides: JsonObject = {}): JsonObject {
   };
 }
 
-/** The customer routes over in-memory collaborators, for a brand-a config with `brandOverrides`. */
-export function customerRoute(brandOverrides: Record<string, unknown> = {}) {
+export interface CustomerRouteOptions {
+  /** Over the fixtures' brand (profile source userinfo). */
+  readonly brand?: Record<string, unknown>;
+  /** The brand's published keys, by kid, that ID tokens are verified with. @default none */
+  readonly keys?: Readonly<Record<string, KeyObject>>;
+}
+
+export function customerRoute(options: CustomerRouteOptions = {}) {
   const clock = fakeClock();
   const store = new FakeStore();
   const observability = recordingObservability();
@@ -34,10 +43,11 @@ export function customerRoute(brandOverrides: Record<string, unknown> = {}) {
       return state.userinfo;
     },
   };
-  const theBrand = brand(brandOverrides);
+  const theBrand = brand(options.brand);
+  const verifyToken = createTokenVerifier({ resolveKey: fakeResolver(options.keys ?? {}).resolveKey, now: clock.now });
   const deps: CustomerRouteDependencies = {
     store,
-    callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, now: clock.now }),
+    callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, verifyToken, now: clock.now }),
     now: clock.now,
     observability,
   };
@@ -45,13 +55,25 @@ export function customerRoute(brandOverrides: Record<string, unknown> = {}) {
 }
 
 /** A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW. */
-export function customerEvent(input: { method: string; resource: string; body?: unknown; sub?: string; tokenSub?: string; principalType?: string }) {
+export function customerEvent(input: {
+  method: string;
+  resource: string;
+  body?: unknown;
+  sub?: string;
+  tokenSub?: string;
+  principalType?: string;
+  /** The scopes the authorizer found in the access token. @default 'openid' */
+  scopes?: string;
+  headers?: Record<string, string>;
+}) {
   const sub = input.sub ?? CUID;
   return proxyEvent({
     method: input.method,
     resource: input.resource,
     body: input.body,
-    headers: { Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: 'https://login.brand-a.example/' })}`, 'X-Brand-Id': 'brand-a' },
-    authorizer: { principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: 'openid', validUntil: String(NOW + 300) },
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: ISSUER })}`, 'X-Brand-Id': 'brand-a', ...input.headers },
+    authorizer: {
+      principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: input.scopes ?? 'openid', validUntil: String(NOW + 300),
+    },
   });
 }

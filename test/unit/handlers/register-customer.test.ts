@@ -15,7 +15,7 @@ const DECLARING = {
 };
 
 async function linked(brand: Record<string, unknown> = {}) {
-  const route = customerRoute(brand);
+  const route = customerRoute({ brand });
   const { customerId } = bodyOf(await createLinkCustomerHandler(route.deps)(customerEvent({ method: 'POST', resource: '/v1/customers/link' })));
   return { ...route, customerId: customerId as string };
 }
