@@ -59,7 +59,7 @@ it('serves every customer route from the ID token of the sign-in', async () => {
   const linked = await call(ida, 'POST', '/v1/customers/link', { body: { idToken } });
   expect(linked).toMatchObject({ status: 200, body: { created: true, linkedBy: 'new', changedFields: ['firstName', 'lastName', 'email', 'mobile'] } });
   const registered = await call(ida, 'POST', '/v1/customers/register', { body: { city: 'Leeds', idToken } });
-  expect(registered).toMatchObject({ status: 200, body: { customerId: linked.body.customerId, changedFields: ['city'] } });
+  expect(registered).toMatchObject({ status: 200, body: { customerId: linked.body.customerId, changedFields: ['extendedFields.city'] } });
 
   await fetch(`${e2e.local.ciam.issuer}/demo/users/ida`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ida@new.example' }) });
   const after = await signIn('ida');
@@ -71,7 +71,7 @@ it('serves every customer route from the ID token of the sign-in', async () => {
     status: 200,
     body: {
       profile: { cuid: 'ida', firstName: 'Ida', email: 'ida@new.example', emailVerified: true },
-      customer: { customerId: linked.body.customerId, sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'ida' }, INSTORE: { city: 'Leeds' } } },
+      customer: { customerId: linked.body.customerId, sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'ida' }, INSTORE: { extendedFields: { city: 'Leeds' } } } },
     },
   });
 }, 60_000);

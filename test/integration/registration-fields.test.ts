@@ -68,7 +68,7 @@ function customerCall(brandId: string, sub: string, resource: string, body?: unk
   return proxyEvent({
     method: 'POST', resource, body,
     headers: { Authorization: `Bearer ${unverifiedToken({ sub, iss: server.url(`/${brandId}`) })}`, 'X-Brand-Id': brandId },
-    authorizer: { brandId, sub, principalType: 'customer', validUntil: String(Math.floor(NOW_MS / 1000) + 300) },
+    authorizer: { brandId, sub, principalType: 'customer', scopes: 'openid', validUntil: String(Math.floor(NOW_MS / 1000) + 300) },
   });
 }
 
