@@ -62,7 +62,6 @@ function retryable(error: DynamoDbCallError): boolean {
 /** An answer is JSON; a DynamoDB answer this large is not one we asked for. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-
 export class LeanDynamoDb {
   private readonly endpoint: URL;
   private readonly transport: { readonly request: typeof httpsRequest; readonly agent: HttpAgent };
