@@ -4,6 +4,7 @@ import { cachedBrandLookup } from './brand-config-repository';
 import { DYNAMODB_LOCAL_ACCESS } from './dynamodb-local-access';
 import type { FunctionEnvironment } from './function-environment';
 import { LeanDynamoDb } from './lean-dynamodb';
+import { cachedRevocationLookup } from './revocation-reader';
 import type { Observability } from './observability';
 import type { RuntimeHooks } from './runtime-hooks';
 import { createBrandTokenVerifier } from './token-verification';
@@ -25,12 +26,16 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
   const now = hooks.now ?? Date.now;
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
+  const dynamodb = leanDynamoDb(env);
   return {
     authorize: createRequestAuthorizer({
-      findBrand: cachedBrandLookup(leanDynamoDb(env), env, uriPolicy, now),
+      findBrand: cachedBrandLookup(dynamodb, env, uriPolicy, now),
       verifyToken: createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now }),
       routeScopes: env.routeScopes,
       now,
+      ...(env.revocationsTableName === undefined
+        ? {}
+        : { revocations: cachedRevocationLookup(dynamodb, env.revocationsTableName, env.revocationCacheTtlSeconds * 1000, now) }),
     }),
     ...(hooks.onRefusal ? { onRefusal: hooks.onRefusal } : {}),
   };

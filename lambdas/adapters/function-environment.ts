@@ -65,6 +65,10 @@ const SETTINGS = {
    * gateway's own TTL) before its follow-up authorizer-cache flush, for stages whose registration names no TTL.
    */
   brandCacheTtlSeconds: { name: 'BRAND_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 3600, default: 60, kinds: BRAND_READERS },
+  /** The revocation table (lambdas/core/revocation.ts); absent: no token is checked for revocation. */
+  revocationsTableName: { name: 'REVOCATIONS_TABLE_NAME', type: 'text', kinds: ['authorizer'] },
+  /** How long the authorizer keeps what the revocation table holds for a token's subject and session. */
+  revocationCacheTtlSeconds: { name: 'REVOCATION_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 60, default: 10, kinds: ['authorizer'] },
   /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for (the customer routes verify ID tokens). */
   jwksCooldownSeconds: { name: 'JWKS_COOLDOWN_SECONDS', type: 'integer', min: 1, max: 600, default: 30, kinds: ['authorizer', 'customer'] },
   /**

@@ -59,6 +59,14 @@ function retryable(error: DynamoDbCallError): boolean {
   return THROTTLING.has(error.name) || NO_ANSWER.has(error.name) || (error.status ?? 0) >= 500;
 }
 
+type DynamoDbItem = Parameters<typeof unmarshall>[0];
+interface BatchGetAnswer {
+  readonly Responses?: Readonly<Record<string, DynamoDbItem[]>>;
+  readonly UnprocessedKeys?: Readonly<Record<string, { readonly Keys?: unknown[] }>>;
+}
+
+const marshallKey = (key: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }]));
+
 /** An answer is JSON; a DynamoDB answer this large is not one we asked for. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -87,9 +95,26 @@ export class LeanDynamoDb {
 
   /** One item by its key (string attributes only), as plain JavaScript values; undefined when there is none. */
   async getItem(tableName: string, key: Readonly<Record<string, string>>): Promise<Record<string, unknown> | undefined> {
-    const marshalledKey = Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }]));
-    const { Item } = (await this.call('GetItem', { TableName: tableName, Key: marshalledKey })) as { Item?: Parameters<typeof unmarshall>[0] };
+    const { Item } = (await this.call('GetItem', { TableName: tableName, Key: marshallKey(key) })) as { Item?: DynamoDbItem };
     return Item ? unmarshall(Item) : undefined;
+  }
+
+  /**
+   * Several items of one table by their keys (string attributes only), in one request, in no particular order.
+   * Keys DynamoDB leaves unprocessed (under throttling) are asked again with the same backoff; any still left after
+   * the last attempt fail the call, so a caller never takes a missing item for an absent one.
+   */
+  async batchGetItem(tableName: string, keys: readonly Readonly<Record<string, string>>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    let pending: unknown[] = keys.map(marshallKey);
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = (await this.call('BatchGetItem', { RequestItems: { [tableName]: { Keys: pending } } })) as BatchGetAnswer;
+      found.push(...(answer.Responses?.[tableName] ?? []).map((item) => unmarshall(item)));
+      pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      if (pending.length === 0) return found;
+      if (attempt >= this.maxAttempts) throw new DynamoDbCallError('UnprocessedKeys', `BatchGetItem: ${pending.length} keys unprocessed`, 200);
+      await this.backOff(attempt);
+    }
   }
 
   /** One DynamoDB API call (`X-Amz-Target: DynamoDB_20120810.<operation>`), retried as the SDK would. */
@@ -100,10 +125,14 @@ export class LeanDynamoDb {
         return await this.attempt(operation, body);
       } catch (err) {
         if (!(err instanceof DynamoDbCallError) || !retryable(err) || attempt >= this.maxAttempts) throw err;
-        const delay = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await this.backOff(attempt);
       }
     }
+  }
+
+  private backOff(attempt: number): Promise<void> {
+    const delay = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
+    return new Promise((resolve) => setTimeout(resolve, delay));
   }
 
   private attempt(operation: string, body: string): Promise<unknown> {

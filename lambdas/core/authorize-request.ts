@@ -4,6 +4,7 @@ import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
 import { TokenError } from './errors';
 import { routePolicy, type PolicyDocument } from './route-policy';
 import type { ApiRouteScopes } from './route-scopes';
+import { isRevoked, type RevocationState } from './revocation';
 import { stillWithinLifetime, type TokenVerifier, type VerifiedToken } from './verify-token';
 
 /**
@@ -29,6 +30,11 @@ export interface AuthorizerContext {
   readonly scopes: string;
   /** Token expiry plus the brand's clock tolerance (epoch seconds), so integrations can refuse a decision API Gateway cached past it. */
   readonly validUntil: number;
+  /**
+   * The token's `iat`, and its `sid` under that key when it has one: what the customer routes check against the
+   * revocation store.
+   */
+  readonly iat: number;
 }
 
 export interface AuthorizationDecision {
@@ -48,7 +54,14 @@ export interface RequestAuthorizerOptions {
   readonly routeScopes: ApiRouteScopes;
   /** Epoch milliseconds, for the lifetime of tokens already verified. @default Date.now */
   readonly now?: () => number;
+  /**
+   * What the revocation store holds for a token's subject and session, read through a cache of a few seconds.
+   * Absent: no token is checked for revocation.
+   */
+  readonly revocations?: RevocationLookup;
 }
+
+export type RevocationLookup = (brandId: string, sub: string, sid: string | undefined) => Promise<RevocationState>;
 
 /**
  * Tokens this instance verified, kept so that the next decision for one skips decoding and the signature: a bounded
@@ -90,10 +103,15 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
       const verified = await options.verifyToken(jwt ?? decodeUnverifiedJwt(bearerToken(input.authorization)), brand);
       known = { brand, verified, context: contextFor(brand, verified) };
     }
+    const { verified, context } = known;
+    // Checked at every decision, the remembered token's too: a revocation reaches it within the lookup's cache TTL.
+    if (options.revocations) {
+      const state = await options.revocations(brand.brandId, verified.subject, verified.sessionId);
+      if (isRevoked({ iat: verified.issuedAt, sid: verified.sessionId }, state)) throw new TokenError('TOKEN_REVOKED', 'the subject or session was revoked');
+    }
     seenTokens.set(header, known);
     if (seenTokens.size > SEEN_TOKENS) seenTokens.delete(seenTokens.keys().next().value as string);
 
-    const { verified, context } = known;
     const missingBrandScopes = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
     return {
       principalId: `${brand.brandId}|${verified.subject}`,
@@ -123,5 +141,7 @@ function contextFor(brand: BrandConfig, verified: VerifiedToken): AuthorizerCont
     tokenType: verified.tokenType,
     scopes: [...verified.scopes].join(' '),
     validUntil: verified.expiresAt + brand.clockToleranceSeconds,
+    iat: verified.issuedAt,
+    ...(verified.sessionId === undefined ? {} : { sid: verified.sessionId }),
   };
 }

@@ -25,6 +25,10 @@ export interface VerifiedToken {
   readonly principalType: PrincipalType;
   readonly scopes: ReadonlySet<string>;
   readonly expiresAt: number;
+  /** `iat`, epoch seconds: a subject's revocation watermark is compared with it. */
+  readonly issuedAt: number;
+  /** The CIAM session (`sid`), when the token names one: a session revocation kills every token that carries it. */
+  readonly sessionId: string | undefined;
 }
 
 /** Finds the brand's key for a token; may fetch (rate-limited) when the key is not cached. */
@@ -66,6 +70,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       principalType: tokenType === 'access' && isClientPrincipal(jwt.payload) ? 'client' : 'customer',
       scopes: scopesOf(jwt.payload, brand),
       expiresAt: claims.exp,
+      issuedAt: claims.iat,
+      sessionId: claims.sid,
     };
   };
 }
@@ -93,10 +99,11 @@ interface CoreClaims {
   readonly exp: number;
   readonly iat: number;
   readonly nbf: number | undefined;
+  readonly sid: string | undefined;
 }
 
 function checkClaimTypes(payload: JsonObject): CoreClaims {
-  const { iss, sub, exp, iat, nbf } = payload;
+  const { iss, sub, exp, iat, nbf, sid } = payload;
   if (typeof iss !== 'string') throw new TokenError('ISSUER_MISMATCH', 'iss is missing or not a string');
   if (sub === undefined || sub === '') throw new TokenError('SUBJECT_MISSING', 'sub is missing or empty');
   if (typeof sub !== 'string' || sub.length > MAX_SUBJECT_LENGTH) throw new TokenError('CLAIM_INVALID', 'sub is not a short string');
@@ -104,7 +111,9 @@ function checkClaimTypes(payload: JsonObject): CoreClaims {
   // Without iat the maximum token age cannot be enforced, so it is required too.
   if (!isNumericDate(iat)) throw new TokenError('CLAIM_INVALID', 'iat is missing or not a NumericDate');
   if (nbf !== undefined && !isNumericDate(nbf)) throw new TokenError('CLAIM_INVALID', 'nbf is not a NumericDate');
-  return { iss, sub, exp, iat, nbf };
+  // A session id is a revocation key, so it is bounded like the subject.
+  if (sid !== undefined && (typeof sid !== 'string' || sid === '' || sid.length > MAX_SUBJECT_LENGTH)) throw new TokenError('CLAIM_INVALID', 'sid is not a short string');
+  return { iss, sub, exp, iat, nbf, sid };
 }
 
 function isNumericDate(value: unknown): value is number {

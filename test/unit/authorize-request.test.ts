@@ -1,6 +1,7 @@
 import { createRequestAuthorizer } from '../../lambdas/core/authorize-request';
 import type { BrandConfig } from '../../lambdas/core/brand-config';
 import { TokenError } from '../../lambdas/core/errors';
+import type { RevocationState } from '../../lambdas/core/revocation';
 import { createTokenVerifier } from '../../lambdas/core/verify-token';
 import { policyAllows } from '../../lib/local/evaluate-policy';
 import { makeKey, signToken, type TestKey } from '../support/tokens';
@@ -172,6 +173,7 @@ describe('createRequestAuthorizer: context', () => {
       tokenType: 'access',
       scopes: 'openid items:read',
       validUntil: NOW + 300 + 30,
+      iat: NOW,
       firstName: 'Zoë',
       mobile: '+447700900123',
     });
@@ -183,7 +185,7 @@ describe('createRequestAuthorizer: context', () => {
       await request({ given_name: { toString: 'x' }, contact: { phone: [1, 2] }, family_name: true, email: null }, 'brand-mapped'),
     );
     for (const value of Object.values(decision.context)) expect(['string', 'number']).toContain(typeof value);
-    expect(Object.keys(decision.context).sort()).toEqual(['brandId', 'iss', 'principalType', 'scopes', 'sub', 'tokenType', 'validUntil']);
+    expect(Object.keys(decision.context).sort()).toEqual(['brandId', 'iat', 'iss', 'principalType', 'scopes', 'sub', 'tokenType', 'validUntil']);
   });
 
   it('normalises the mapped fields as the customer profile does: email lower-cased, mobile in E.164, junk left out', async () => {
@@ -306,5 +308,52 @@ describe('createRequestAuthorizer: a brand with several issuers', () => {
     });
     expect((await authorize(await request({}, 'brand-two'))).context.iss).toBe(ISSUER);
     expect((await authorize(await request({ iss: global }, 'brand-two'))).context.iss).toBe(global);
+  });
+});
+
+describe('createRequestAuthorizer: revocations', () => {
+  function withRevocations(state: (brandId: string, sub: string, sid: string | undefined) => RevocationState) {
+    const reads: [string, string, string | undefined][] = [];
+    const authorize = createRequestAuthorizer({
+      findBrand: async (brandId) => BRANDS[brandId],
+      verifyToken: createTokenVerifier({ resolveKey: fakeResolver({ a1: a1.publicKey }).resolveKey, now: () => NOW * 1000 }),
+      routeScopes: ROUTE_SCOPES,
+      now: () => NOW * 1000,
+      revocations: async (brandId, sub, sid) => {
+        reads.push([brandId, sub, sid]);
+        return state(brandId, sub, sid);
+      },
+    });
+    return { authorize, reads };
+  }
+
+  it("refuses a token issued at or before its subject's watermark, and allows one issued after", async () => {
+    const { authorize, reads } = withRevocations(() => ({ subRevokedBefore: NOW - 10 }));
+    await expect(authorize(await request({ iat: NOW - 10 }))).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+    await expect(authorize(await request({ iat: NOW - 9 }))).resolves.toMatchObject({ principalId: 'brand-a|user-1' });
+    expect(reads).toEqual([['brand-a', 'user-1', undefined], ['brand-a', 'user-1', undefined]]);
+  });
+
+  it('refuses every token of a revoked session, whenever issued, and no token of another session', async () => {
+    const { authorize, reads } = withRevocations((_brand, _sub, sid) => (sid === 'session-1' ? { sidRevokedAt: NOW - 3600 } : {}));
+    await expect(authorize(await request({ sid: 'session-1' }))).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+    const other = await authorize(await request({ sid: 'session-2' }));
+    expect(other.context).toMatchObject({ sid: 'session-2', iat: NOW });
+    expect(reads.map(([, , sid]) => sid)).toEqual(['session-1', 'session-2']);
+  });
+
+  it('checks a token already seen again at each decision, so a revocation reaches it', async () => {
+    let state: RevocationState = {};
+    const { authorize } = withRevocations(() => state);
+    const input = await request({});
+    await authorize(input);
+    state = { subRevokedBefore: NOW };
+    await expect(authorize(input)).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+  });
+
+  it('refuses a token whose sid is not a short string, rather than miss its session', async () => {
+    const { authorize } = withRevocations(() => ({}));
+    await expect(authorize(await request({ sid: 'x'.repeat(256) }))).rejects.toMatchObject({ code: 'CLAIM_INVALID' });
+    await expect(authorize(await request({ sid: 42 }))).rejects.toMatchObject({ code: 'CLAIM_INVALID' });
   });
 });

@@ -27,6 +27,7 @@ describe('readFunctionEnvironment', () => {
       stage: 'prod', brandTableName: 'brands', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, routeScopes: {}, allowLoopbackHttp: false,
       dynamodbEndpoint: undefined, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
       awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
+      revocationsTableName: undefined, revocationCacheTtlSeconds: 10,
     });
   });
 
@@ -52,6 +53,7 @@ describe('readFunctionEnvironment', () => {
     expect(readFunctionEnvironment('authorizer', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, routeScopes: { local: { 'GET /x': ['a'] } },
       ...local, ...powertools, awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
+      revocationsTableName: undefined, revocationCacheTtlSeconds: 10,
     });
     expect(readFunctionEnvironment('customer', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, customersTableName: 'customers', auditTableName: 'audit',

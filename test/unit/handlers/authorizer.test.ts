@@ -16,7 +16,7 @@ function decision(missingBrandScopes: readonly string[] = []): AuthorizationDeci
   return {
     principalId: 'brand-a|user-1',
     policyDocument: routePolicy({ abcdef1234: { 'GET /v1/me': ['openid'] } })(METHOD_ARN, new Set(['openid']), missingBrandScopes.length > 0),
-    context: { brandId: 'brand-a', sub: 'user-1', iss: 'https://issuer.example', principalType: 'customer', tokenType: 'access', scopes: 'openid', validUntil: 1 },
+    context: { brandId: 'brand-a', sub: 'user-1', iss: 'https://issuer.example', principalType: 'customer', tokenType: 'access', scopes: 'openid', validUntil: 1, iat: 0 },
     missingBrandScopes,
   };
 }
