@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { EXIT, runCli } from '../../lib/cli/run-cli';
+import { EXIT } from '../../lib/cli/run-cli';
+import { captureCli, type CliRun } from '../unit/cli/captured-cli';
 import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
 import { userAccessToken } from '../../lib/local/demo-login';
 import { LOCAL_TABLE_NAMES, type LocalMode } from '../../lib/local/local-mode';
@@ -28,13 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const env = { CIAM_GATEWAY_ENDPOINT: local.gatewayUrl, LOCAL_ADMIN_KEY: ADMIN_KEY };
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: dir });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]): Promise<CliRun> => captureCli(args, { CIAM_GATEWAY_ENDPOINT: local.gatewayUrl, LOCAL_ADMIN_KEY: ADMIN_KEY }, dir);
 
 function brandFile(name: string, config: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`);
