@@ -8,10 +8,12 @@ import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
 import { ForbiddenError, InternalError, TokenError } from '../core/errors';
 import { mapCiamProfile } from '../core/map-ciam-profile';
 import { AuditTrail } from './audit-trail';
-import { readAuthorizerContext } from './authorizer-context';
+import type { RevocationStore } from '../core/revocation';
+import { readAuthorizerContext, refuseRevoked, revocationClaimsOf, type RevocationClaims } from './authorizer-context';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { DynamoCustomerStore } from './customer-store';
+import { DynamoRevocationStore, requiredRevocationsTable } from './revocation-store';
 import { createDocumentClient, documentItemGetter } from './dynamodb-client';
 import type { FunctionEnvironment } from './function-environment';
 import { headerValue } from './http-headers';
@@ -25,6 +27,8 @@ export interface CustomerCaller {
   /** The CIAM user id: the token's `sub`. */
   readonly cuid: string;
   readonly requestId: string;
+  /** The token's `iat` and `sid`, from the authorizer's context. */
+  readonly token: RevocationClaims;
   /** The CIAM's current view of the user: userinfo (sub-checked) over token claims, mapped and normalised. */
   loadProfile(): Promise<CiamProfile>;
 }
@@ -32,6 +36,7 @@ export interface CustomerCaller {
 /** What every customer route handler runs on. */
 export interface CustomerRouteDependencies {
   readonly store: CustomerStore;
+  readonly revocations: RevocationStore;
   readonly callerOf: (event: APIGatewayProxyEvent) => Promise<CustomerCaller>;
   /** Epoch milliseconds, for the changes' and audit records' times. */
   readonly now: () => number;
@@ -41,11 +46,13 @@ export interface CustomerRouteDependencies {
 
 /**
  * Customer routes act for an end user: a client-credentials token has no customer to act for. The decision must not
- * have outlived its token (`now`), and the bearer token must be the one the authorizer verified.
+ * have outlived its token (`now`), the bearer token must be the one the authorizer verified, and its subject or
+ * session must not have been revoked since (API Gateway may serve a cached Allow for minutes).
  */
 export function createCallerResolver(deps: {
   readonly findBrand: Lookup<BrandConfig>;
   readonly userinfo: UserinfoClient;
+  readonly revocations: Pick<RevocationStore, 'stateOf'>;
   readonly now: () => number;
 }): (event: APIGatewayProxyEvent) => Promise<CustomerCaller> {
   return async (event) => {
@@ -61,10 +68,13 @@ export function createCallerResolver(deps: {
     const tokenClaims = decodeUnverifiedJwt(token).payload;
     if (tokenClaims.sub !== context.sub) throw new TokenError('CLAIM_INVALID', 'token subject differs from the authorized one');
     const cuid = String(context.sub);
+    const revocationClaims = revocationClaimsOf(context);
+    await refuseRevoked(deps.revocations, brand.brandId, cuid, revocationClaims);
     return {
       brand,
       cuid,
       requestId: event.requestContext.requestId,
+      token: revocationClaims,
       loadProfile: async () => mapCiamProfile({ tokenClaims, userinfo: await deps.userinfo.fetchUserinfo(brand, token, cuid), brand }),
     };
   };
@@ -76,9 +86,12 @@ export function customerRouteDependencies(env: FunctionEnvironment<'customer'>, 
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const dynamodb = createDocumentClient(env);
   const userinfo = createUserinfoClient({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }) });
+  const auditTrail = new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays);
+  const revocations = new DynamoRevocationStore(dynamodb, requiredRevocationsTable(env), auditTrail);
   return {
-    store: new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays)),
-    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, now }),
+    store: new DynamoCustomerStore(dynamodb, env.customersTableName, auditTrail),
+    revocations,
+    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, revocations, now }),
     now,
   };
 }

@@ -72,6 +72,13 @@ const SETTINGS = {
    * picks the map of the API in the `methodArn`. An API not named (or no variable): a valid token opens every route.
    */
   routeScopes: { name: 'ROUTE_SCOPES', type: 'json', parse: parseApiRouteScopes, empty: {} as ApiRouteScopes, kinds: ['authorizer'] },
+  /**
+   * Revoked subjects and sessions (lambdas/core/revocation.ts): the authorizer reads them, the customer routes refuse
+   * a revoked token a cached decision let through, the logout routes and the admin API write them. Every deployed
+   * function of these kinds gets it; only a local harness (STAGE=local) may leave it out, and then the functions that
+   * write revocations refuse to start.
+   */
+  revocationsTableName: { name: 'REVOCATIONS_TABLE_NAME', type: 'text', requiredOutsideLocal: true, kinds: BRAND_READERS },
   customersTableName: { name: 'CUSTOMERS_TABLE_NAME', type: 'text', required: true, kinds: ['customer'] },
   auditTableName: { name: 'AUDIT_TABLE_NAME', type: 'text', required: true, kinds: AUDITED },
   auditRetentionDays: { name: 'AUDIT_RETENTION_DAYS', type: 'integer', min: 1, max: 3650, required: true, kinds: AUDITED },

@@ -25,6 +25,8 @@ export interface BrandConfig {
   readonly jwksUri: string;
   readonly userinfoEndpoint: string;
   readonly discoveryUrl?: string;
+  /** OIDC RP-Initiated Logout's `end_session_endpoint`: `POST /v1/logout` hands it to the app for its front-channel sign-out. */
+  readonly endSessionEndpoint?: string;
   readonly applicationId: string;
   readonly clientId: string;
   readonly audiences: readonly string[];
@@ -67,7 +69,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
   }
   const raw = input as Record<string, unknown>;
   const known = new Set<string>([
-    'brandId', 'displayName', 'status', 'provider', 'issuer', 'jwksUri', 'userinfoEndpoint', 'discoveryUrl',
+    'brandId', 'displayName', 'status', 'provider', 'issuer', 'jwksUri', 'userinfoEndpoint', 'discoveryUrl', 'endSessionEndpoint',
     'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
     'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields',
   ]);
@@ -145,6 +147,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     jwksUri: uri('jwksUri', raw.jwksUri),
     userinfoEndpoint: uri('userinfoEndpoint', raw.userinfoEndpoint),
     ...(raw.discoveryUrl === undefined ? {} : { discoveryUrl: uri('discoveryUrl', raw.discoveryUrl) }),
+    ...(raw.endSessionEndpoint === undefined ? {} : { endSessionEndpoint: uri('endSessionEndpoint', raw.endSessionEndpoint) }),
     applicationId: text('applicationId'),
     clientId: text('clientId'),
     audiences: list('audiences', (v) => v.length > 0 && v.length <= 256, 'non-empty strings', undefined, 1),

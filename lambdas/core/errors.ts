@@ -29,7 +29,12 @@ export type TokenErrorCode =
   | 'BRAND_UNKNOWN'
   | 'BRAND_DISABLED'
   | 'USERINFO_SUB_MISMATCH'
-  | 'USERINFO_TOKEN_REJECTED';
+  | 'USERINFO_TOKEN_REJECTED'
+  // Its subject or session was revoked (logout, back-channel logout, an operator).
+  | 'TOKEN_REVOKED'
+  // Back-channel logout: a logout token that breaks a rule of its own, or one already used.
+  | 'LOGOUT_TOKEN_INVALID'
+  | 'LOGOUT_TOKEN_REPLAYED';
 
 /**
  * Authenticated but not allowed (`insufficient_scope`). Never thrown: the authorizer answers it with a Deny

@@ -15,6 +15,7 @@ export interface BrandConfigDraft {
   readonly discoveryUrl?: string;
   readonly jwksUri?: string;
   readonly userinfoEndpoint?: string;
+  readonly endSessionEndpoint?: string;
   readonly applicationId?: string;
   readonly clientId: string;
   readonly audiences: readonly string[];

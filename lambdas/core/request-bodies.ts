@@ -37,6 +37,13 @@ export function parseRegisterBody(body: string | null, isBase64Encoded = false):
 /** Step two of an identifier change: which identifier changed at the CIAM. */
 export const identifierChangeSchema = z.strictObject({ type: z.enum(['email', 'mobile']) });
 
+/** `POST /v1/logout`: an empty body, or `{ "allSessions": true }` to revoke every token of the subject. */
+export const logoutBodySchema = z.strictObject({ allSessions: z.boolean() }).partial();
+
+const claimValue = z.string().min(1).max(255);
+/** `POST /v1/admin/brands/{brandId}/revocations`: one subject or one session. */
+export const revocationBodySchema = z.union([z.strictObject({ sub: claimValue }), z.strictObject({ sid: claimValue })]);
+
 /** The body as JSON, within the size cap: what every JSON route reads first. */
 export function readJsonBody(body: string | null, isBase64Encoded = false): unknown {
   const text = body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;

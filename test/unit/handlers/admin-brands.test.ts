@@ -7,6 +7,7 @@ import { AdminError, UpstreamError } from '../../../lambdas/core/errors';
 import { versionToReplace, type IfMatch } from '../../../lambdas/core/if-match';
 import { createAdminBrandsHandler } from '../../../lambdas/handlers/admin-brands';
 import { fakeClock, minimalBrandInput, NOW } from '../fixtures';
+import { FakeRevocationStore } from '../revocation-fakes';
 import { bodyOf, proxyEvent, recordingObservability } from '../../support/handler-fakes';
 
 const OPERATOR = 'arn:aws:iam::123456789012:user/operator';
@@ -57,6 +58,7 @@ function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
   const clock = fakeClock();
   const store = new FakeBrandStore(clock.now);
   const checks: { brand: BrandConfig; sampleToken: string | undefined }[] = [];
+  const revocations = new FakeRevocationStore();
   let flushes = 0;
   const deps: AdminDependencies = {
     store,
@@ -69,9 +71,11 @@ function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
       flushes += 1;
       return options.flush ? options.flush() : FLUSHED;
     },
+    revocations,
+    now: clock.now,
     observability: recordingObservability(),
   };
-  return { handle: createAdminBrandsHandler(deps), store, checks, flushes: () => flushes, clock };
+  return { handle: createAdminBrandsHandler(deps), store, revocations, checks, flushes: () => flushes, clock };
 }
 
 const put = (brandId: string, body: unknown, extra: { ifMatch?: string; query?: Record<string, string> } = {}) =>

@@ -7,6 +7,7 @@ import { createCallerResolver } from '../../../lambdas/adapters/customer-runtime
 import type { UserinfoClient } from '../../../lambdas/adapters/userinfo-client';
 import type { JsonObject } from '../../../lambdas/core/decode-unverified-jwt';
 import { FakeStore } from '../customer-fakes';
+import { FakeRevocationStore } from '../revocation-fakes';
 import { brand, fakeClock, NOW } from '../fixtures';
 import { proxyEvent, recordingObservability, unverifiedToken } from '../../support/handler-fakes';
 
@@ -35,23 +36,31 @@ export function customerRoute(brandOverrides: Record<string, unknown> = {}) {
     },
   };
   const theBrand = brand(brandOverrides);
+  const revocations = new FakeRevocationStore();
   const deps: CustomerRouteDependencies = {
     store,
-    callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, now: clock.now }),
+    revocations,
+    callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, revocations, now: clock.now }),
     now: clock.now,
     observability,
   };
-  return { deps, store, clock, observability, state };
+  return { deps, store, revocations, clock, observability, state };
 }
 
-/** A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW. */
-export function customerEvent(input: { method: string; resource: string; body?: unknown; sub?: string; tokenSub?: string; principalType?: string }) {
+/** When the fixtures' tokens were issued: a minute before NOW. */
+export const TOKEN_IAT = NOW - 60;
+
+/**
+ * A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW, with the
+ * token's `iat` (and `sid`, when given) in its context.
+ */
+export function customerEvent(input: { method: string; resource: string; body?: unknown; sub?: string; tokenSub?: string; principalType?: string; sid?: string }) {
   const sub = input.sub ?? CUID;
   return proxyEvent({
     method: input.method,
     resource: input.resource,
     body: input.body,
     headers: { Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: 'https://login.brand-a.example/' })}`, 'X-Brand-Id': 'brand-a' },
-    authorizer: { principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: 'openid', validUntil: String(NOW + 300) },
+    authorizer: { principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: 'openid', validUntil: String(NOW + 300), iat: String(TOKEN_IAT), ...(input.sid === undefined ? {} : { sid: input.sid }) },
   });
 }
