@@ -204,6 +204,8 @@ describe('admin function', () => {
         `Allow dynamodb:PutItem on ${BRAND}`,
         `Allow dynamodb:Scan on ${BRAND}`,
         `Allow dynamodb:PutItem on ${AUDIT}`,
+        `Allow dynamodb:GetItem on ${REVOCATIONS}`,
+        `Allow dynamodb:UpdateItem on ${REVOCATIONS}`,
         // ?flushAuthorizerCache=true: the API stages registered for the dev authorizer, read from SSM (that path only,
         // not recursive), then FlushStageAuthorizersCache on each: their ids are only known at run time.
         'Allow ssm:GetParametersByPath on arn:${aws}:ssm:${region}:${account}:parameter/ciam-gateway/dev/apis',
