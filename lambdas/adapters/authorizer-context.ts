@@ -17,21 +17,21 @@ export function readAuthorizerContext(event: APIGatewayProxyEvent, nowMs: number
   return { ...context, validUntil };
 }
 
-/** What revocation is decided on: the verified token's `iat` and, when it has one, `sid`, as the authorizer passes them. */
+/** What revocation is decided on: the verified token's `iat` and, when it has one, `sid`. */
 export interface RevocationClaims {
   readonly iat: number;
   readonly sid?: string;
 }
 
 /**
- * The `iat` and `sid` keys of the authorizer's context (values may arrive as strings). A context without a usable
- * `iat` cannot be checked against a subject's watermark, so it is refused rather than let through.
+ * The `iat` and `sid` of the token API Gateway authorized (the caller's claims, decoded once the authorizer verified
+ * them). A token without a usable `iat` cannot be checked against a subject's watermark, so it is refused rather than
+ * let through (the authorizer refuses such tokens anyway).
  */
-export function revocationClaimsOf(context: Readonly<Record<string, unknown>>): RevocationClaims {
-  const iat = Number(context.iat);
-  if (context.iat === undefined || context.iat === '' || !Number.isFinite(iat)) throw new TokenError('CLAIM_INVALID', 'the authorizer context has no iat');
-  const sid = typeof context.sid === 'string' && context.sid !== '' ? context.sid : undefined;
-  return { iat, ...(sid === undefined ? {} : { sid }) };
+export function revocationClaimsOf(claims: Readonly<Record<string, unknown>>): RevocationClaims {
+  const { iat, sid } = claims;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new TokenError('CLAIM_INVALID', 'the token has no iat');
+  return { iat, ...(typeof sid === 'string' && sid !== '' ? { sid } : {}) };
 }
 
 /** Refuses a token whose subject or session is revoked (a cached decision may have let it through). */

@@ -27,7 +27,7 @@ export interface CustomerCaller {
   /** The CIAM user id: the token's `sub`. */
   readonly cuid: string;
   readonly requestId: string;
-  /** The token's `iat` and `sid`, from the authorizer's context. */
+  /** The token's `iat` and `sid`. */
   readonly token: RevocationClaims;
   /** The CIAM's current view of the user: userinfo (sub-checked) over token claims, mapped and normalised. */
   loadProfile(): Promise<CiamProfile>;
@@ -68,7 +68,7 @@ export function createCallerResolver(deps: {
     const tokenClaims = decodeUnverifiedJwt(token).payload;
     if (tokenClaims.sub !== context.sub) throw new TokenError('CLAIM_INVALID', 'token subject differs from the authorized one');
     const cuid = String(context.sub);
-    const revocationClaims = revocationClaimsOf(context);
+    const revocationClaims = revocationClaimsOf(tokenClaims);
     await refuseRevoked(deps.revocations, brand.brandId, cuid, revocationClaims);
     return {
       brand,

@@ -51,8 +51,8 @@ export function customerRoute(brandOverrides: Record<string, unknown> = {}) {
 export const TOKEN_IAT = NOW - 60;
 
 /**
- * A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW, with the
- * token's `iat` (and `sid`, when given) in its context.
+ * A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW, its
+ * token issued at TOKEN_IAT (with a `sid`, when given).
  */
 export function customerEvent(input: { method: string; resource: string; body?: unknown; sub?: string; tokenSub?: string; principalType?: string; sid?: string }) {
   const sub = input.sub ?? CUID;
@@ -60,7 +60,7 @@ export function customerEvent(input: { method: string; resource: string; body?: 
     method: input.method,
     resource: input.resource,
     body: input.body,
-    headers: { Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: 'https://login.brand-a.example/' })}`, 'X-Brand-Id': 'brand-a' },
-    authorizer: { principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: 'openid', validUntil: String(NOW + 300), iat: String(TOKEN_IAT), ...(input.sid === undefined ? {} : { sid: input.sid }) },
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: 'https://login.brand-a.example/', iat: TOKEN_IAT, ...(input.sid === undefined ? {} : { sid: input.sid }) })}`, 'X-Brand-Id': 'brand-a' },
+    authorizer: { principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: 'openid', validUntil: String(NOW + 300) },
   });
 }

@@ -1,6 +1,6 @@
 import { createLogoutHandler } from '../../../lambdas/handlers/logout';
 import { createMeHandler } from '../../../lambdas/handlers/me';
-import { bodyOf } from '../../support/handler-fakes';
+import { bodyOf, unverifiedToken } from '../../support/handler-fakes';
 import { NOW } from '../fixtures';
 import { customerEvent, customerRoute, CUID, TOKEN_IAT } from './customer-route-fakes';
 
@@ -71,10 +71,10 @@ describe('customer routes and revocations', () => {
     expect((await me('session-2')).statusCode).toBe(200);
   });
 
-  it('refuse a decision whose context has no iat: the watermark cannot be checked', async () => {
+  it('refuse a token without iat: the watermark cannot be checked', async () => {
     const { deps } = customerRoute();
     const event = customerEvent({ method: 'GET', resource: '/v1/me' });
-    delete (event.requestContext.authorizer as Record<string, unknown>).iat;
+    event.headers.Authorization = `Bearer ${unverifiedToken({ sub: CUID, iss: 'https://login.brand-a.example/' })}`;
     const response = await createMeHandler(deps)(event);
     expect([response.statusCode, bodyOf(response).code]).toEqual([401, 'CLAIM_INVALID']);
   });
