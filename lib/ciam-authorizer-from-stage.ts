@@ -75,6 +75,7 @@ function namesAnyScope(routeScopes: RouteScopes): boolean {
 function importedRouteScopesRefusal(stage: string): string {
   return (
     'routeScopes: an imported authorizer has no per-API scopes: create your own CiamAuthorizer over the shared brand ' +
-    `table (BrandTableName from the SSM parameter ${stageParameterName(stage, 'brand-table-name')})`
+    `and revocation tables (the SSM parameters ${stageParameterName(stage, 'brand-table-arn')} and ` +
+    `${stageParameterName(stage, 'revocations-table-arn')})`
   );
 }

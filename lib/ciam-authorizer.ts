@@ -30,6 +30,12 @@ export interface CiamAuthorizerFunctionProps {
 export interface CiamAuthorizerProps {
   /** The brand configuration table; the function may only `dynamodb:GetItem` on it. */
   readonly brandTable: ITable;
+  /**
+   * The revocation table (the gateway's: `/ciam-gateway/<stage>/revocations-table-arn`); the function may only
+   * `dynamodb:GetItem` and `dynamodb:BatchGetItem` on it, so a token whose subject or session was revoked is refused on
+   * your APIs too.
+   */
+  readonly revocationsTable: ITable;
   /** Deployment stage, passed to the function as its `stage` setting. */
   readonly stage: string;
   /**
@@ -86,6 +92,7 @@ export class CiamAuthorizer extends Construct {
     const variables = functionEnvironmentVariables('authorizer', {
       stage: props.stage,
       brandTableName: props.brandTable.tableName,
+      revocationsTableName: props.revocationsTable.tableName,
       brandCacheTtlSeconds: brandConfigCacheTtl.toSeconds(),
       serviceName: CIAM_AUTHORIZER_SERVICE_NAME,
     });
@@ -105,6 +112,8 @@ export class CiamAuthorizer extends Construct {
     this.logGroup = fn.logGroup;
     // Reads one brand by key, nothing else: no Query, Scan or writes.
     props.brandTable.grant(this.handler, 'dynamodb:GetItem');
+    // Reads a token's subject and session revocations by key: never writes, lists or queries them.
+    props.revocationsTable.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
 
     this.apis = new ApiAuthorizers(this, {
       handler: this.handler,

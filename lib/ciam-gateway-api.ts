@@ -28,7 +28,7 @@ import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
 import { stageProblems, throwIfInvalid } from './props-validation';
 import { ROUTE_HANDLER_ACCESS, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
 import { ServiceFunction } from './service-function';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE } from './table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from './table-definitions';
 
 /** What guards the `ciam` routes: a `CiamAuthorizer`, or one imported with `CiamAuthorizer.fromStage`. */
 export type CiamAuthorizerSource = Pick<CiamAuthorizer, 'authorizerFor'>;
@@ -352,7 +352,7 @@ function routeFunctionEnvironment(
   if (kind === 'basic') return functionEnvironmentVariables('basic', common);
   if (!tables) return undefined;
   const brands = { brandTableName: tables.brandTable.tableName, brandCacheTtlSeconds: settings.brandConfigCacheTtl.toSeconds({ integral: false }) };
-  const audit = { auditTableName: tables.auditTable.tableName, auditRetentionDays: settings.auditRetentionDays };
+  const audit = { auditTableName: tables.auditTable.tableName, auditRetentionDays: settings.auditRetentionDays, revocationsTableName: tables.revocationsTable.tableName };
   return kind === 'customer'
     ? functionEnvironmentVariables('customer', { ...common, ...brands, ...audit, customersTableName: tables.customersTable.tableName })
     : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, authorizerCacheFlushQueueUrl: followUpQueueUrl });
@@ -364,6 +364,7 @@ function tableFor(tables: CiamGatewayTableSet, definitionId: string): ITable {
     [BRAND_CONFIG_TABLE.id]: tables.brandTable,
     [CUSTOMERS_TABLE.id]: tables.customersTable,
     [AUDIT_TABLE.id]: tables.auditTable,
+    [REVOCATIONS_TABLE.id]: tables.revocationsTable,
   };
   const table = byDefinition[definitionId];
   if (!table) throw new Error(`No gateway table for definition ${definitionId}`);

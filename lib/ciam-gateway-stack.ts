@@ -47,6 +47,7 @@ export class CiamGatewayStack extends Stack {
   public readonly brandTable: TableV2;
   public readonly customersTable: TableV2;
   public readonly auditTable: TableV2;
+  public readonly revocationsTable: TableV2;
   public readonly ciamAuthorizer: CiamAuthorizer;
   public readonly gatewayApi: CiamGatewayApi;
   public readonly accessLogGroup: LogGroup;
@@ -75,9 +76,11 @@ export class CiamGatewayStack extends Stack {
     this.brandTable = this.gatewayTables.brandTable;
     this.customersTable = this.gatewayTables.customersTable;
     this.auditTable = this.gatewayTables.auditTable;
+    this.revocationsTable = this.gatewayTables.revocationsTable;
 
     this.ciamAuthorizer = new CiamAuthorizer(this, 'CiamAuthorizer', {
       brandTable: this.brandTable,
+      revocationsTable: this.revocationsTable,
       stage: config.stage,
       resultsCacheTtl: Duration.seconds(config.authorizerResultsCacheTtlSeconds),
       brandConfigCacheTtl: Duration.seconds(config.brandConfigCacheTtlSeconds),
@@ -108,6 +111,7 @@ export class CiamGatewayStack extends Stack {
       stage: config.stage,
       authorizerFunction: this.ciamAuthorizer.handler,
       brandTable: this.brandTable,
+      revocationsTable: this.revocationsTable,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Invoke URL of the API stage' });
@@ -120,6 +124,7 @@ export class CiamGatewayStack extends Stack {
     new CfnOutput(this, 'BrandTableName', { value: this.brandTable.tableName, description: 'Brand configuration table' });
     new CfnOutput(this, 'CustomersTableName', { value: this.customersTable.tableName, description: 'Customers and their identifier claims' });
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName, description: 'Audit trail of customer changes' });
+    new CfnOutput(this, 'RevocationsTableName', { value: this.revocationsTable.tableName, description: 'Revoked subjects and sessions' });
   }
 
   /** See `CiamGatewayApi.grantAdmin`: `execute-api:Invoke` on exactly the admin methods of this stack's stage. */

@@ -3,7 +3,7 @@ import type { ITable, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { CIAM_GATEWAY_TABLES_DEFAULTS } from './ciam-gateway-defaults';
 import { createDynamoDbTable } from './dynamodb-table';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, TABLES, type TableDefinition } from './table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, TABLES, type TableDefinition } from './table-definitions';
 
 /** The gateway's tables by role: as CiamGatewayTables makes them, or your own (e.g. `TableV2.fromTableName`). */
 export interface CiamGatewayTableSet {
@@ -13,6 +13,8 @@ export interface CiamGatewayTableSet {
   readonly customersTable: ITable;
   /** The audit trail (TTL `expiresAt`, index `byCustomer`). */
   readonly auditTable: ITable;
+  /** Revoked subjects and sessions, and used logout tokens (TTL `expiresAt`). */
+  readonly revocationsTable: ITable;
 }
 
 export interface CiamGatewayTablesProps {
@@ -30,7 +32,7 @@ export interface CiamGatewayTablesProps {
 
 /**
  * The tables of `TABLES` (lib/table-definitions.ts, which local mode builds DynamoDB Local's tables from too): brand
- * configuration, customers and their identifier claims, and the audit trail. On demand, encrypted with the AWS-managed
+ * configuration, customers and their identifier claims, the audit trail, and revocations. On demand, encrypted with the AWS-managed
  * key, point-in-time recovery and retained unless told otherwise.
  */
 export class CiamGatewayTables extends Construct implements CiamGatewayTableSet {
@@ -39,6 +41,7 @@ export class CiamGatewayTables extends Construct implements CiamGatewayTableSet 
   public readonly brandTable: TableV2;
   public readonly customersTable: TableV2;
   public readonly auditTable: TableV2;
+  public readonly revocationsTable: TableV2;
 
   constructor(scope: Construct, id: string, props: CiamGatewayTablesProps = {}) {
     super(scope, id);
@@ -50,6 +53,7 @@ export class CiamGatewayTables extends Construct implements CiamGatewayTableSet 
     this.brandTable = this.tableOf(BRAND_CONFIG_TABLE);
     this.customersTable = this.tableOf(CUSTOMERS_TABLE);
     this.auditTable = this.tableOf(AUDIT_TABLE);
+    this.revocationsTable = this.tableOf(REVOCATIONS_TABLE);
   }
 
   private tableOf(definition: TableDefinition): TableV2 {

@@ -1,13 +1,14 @@
 import type { FunctionKind } from '../lambdas/adapters/function-environment';
 import type { RouteHandlerName } from '../lambdas/core/routes';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, type TableDefinition } from './table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, type TableDefinition } from './table-definitions';
 
 /**
- * The DynamoDB actions a route handler can be granted: single items by key, and Scan for the one listing that needs
- * it (the admin API's brand list, on the brand table only). No Query, UpdateItem or batch operations: the handlers do
- * not need them, and each would widen what a compromised function could read or overwrite.
+ * The DynamoDB actions a route handler can be granted: single items by key, Scan for the one listing that needs it
+ * (the admin API's brand list, on the brand table only), and on the revocation table UpdateItem (a subject's watermark
+ * only moves forward, which a conditional update expresses) and BatchGetItem (a token's subject and session in one
+ * read). No Query, and nothing else: each would widen what a compromised function could read or overwrite.
  */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:DeleteItem' | 'dynamodb:Scan';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Scan';
 
 export interface TableGrant {
   readonly table: TableDefinition;
@@ -30,6 +31,8 @@ export interface RouteHandlerAccess {
 
 const BASIC: RouteHandlerAccess = { kind: 'basic', grants: [] };
 
+const REVOCATION_READER: TableGrant = { table: REVOCATIONS_TABLE, actions: ['dynamodb:BatchGetItem'] };
+
 /** Customer handlers that write: they change a customer and its claims and audit it, all in one transaction. */
 const CUSTOMER_WRITER: RouteHandlerAccess = {
   kind: 'customer',
@@ -40,13 +43,29 @@ const CUSTOMER_WRITER: RouteHandlerAccess = {
     { table: CUSTOMERS_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] },
     // Audit records are only ever added (in the same transaction); reading them is not the handlers' business.
     { table: AUDIT_TABLE, actions: ['dynamodb:PutItem'] },
+    // Refuses a revoked token that a cached decision let through: one batched read of its subject and session.
+    REVOCATION_READER,
+  ],
+};
+
+/**
+ * The logout routes (`POST /v1/logout`, the back-channel receiver): read the brand, revoke a subject or session in a
+ * transaction with its audit record, and (back-channel) record a logout token's `jti` with a conditional Put.
+ */
+const REVOKER: RouteHandlerAccess = {
+  kind: 'customer',
+  grants: [
+    { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem'] },
+    { table: REVOCATIONS_TABLE, actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'] },
+    { table: AUDIT_TABLE, actions: ['dynamodb:PutItem'] },
   ],
 };
 
 /**
  * The brand admin API (`BrandAdminStore`): reads a brand by key, lists them all, and creates, replaces or disables one
  * in a transaction of two Puts, the brand under a version condition and its audit record. Never DeleteItem: a
- * "deleted" brand is disabled and kept.
+ * "deleted" brand is disabled and kept. It also revokes a subject or session (an update with its audit record) and
+ * reads one revocation by key.
  */
 const BRAND_ADMIN: RouteHandlerAccess = {
   kind: 'admin',
@@ -57,6 +76,7 @@ const BRAND_ADMIN: RouteHandlerAccess = {
     { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'] },
     // Audit records of brand changes are only ever added, in the same transaction as the brand.
     { table: AUDIT_TABLE, actions: ['dynamodb:PutItem'] },
+    { table: REVOCATIONS_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
   ],
 };
 
@@ -72,10 +92,13 @@ export const ROUTE_HANDLER_ACCESS: Readonly<Record<RouteHandlerName, RouteHandle
     grants: [
       { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem'] },
       { table: CUSTOMERS_TABLE, actions: ['dynamodb:GetItem'] },
+      REVOCATION_READER,
     ],
   },
   'link-customer': CUSTOMER_WRITER,
   'register-customer': CUSTOMER_WRITER,
   'change-identifier': CUSTOMER_WRITER,
   'admin-brands': BRAND_ADMIN,
+  logout: REVOKER,
+  'backchannel-logout': REVOKER,
 };

@@ -12,18 +12,22 @@ export interface CiamGatewayStageParametersProps {
   readonly authorizerFunction: IFunction;
   /** The brand configuration table the authorizer reads. */
   readonly brandTable: ITable;
+  /** The revocation table the authorizer reads. */
+  readonly revocationsTable: ITable;
 }
 
 /**
  * What a deployed gateway stage tells other stacks and apps in its account and region, as SSM String parameters:
  * `/ciam-gateway/<stage>/authorizer-function-arn` (what `CiamAuthorizer.fromStage` attaches to their APIs), and
- * `/ciam-gateway/<stage>/brand-table-name` and `…/brand-table-arn` (for a CiamAuthorizer of their own over the shared
- * brand table). Resolving them at deploy time needs no credentials at synth, and no stack exports to pin.
+ * `/ciam-gateway/<stage>/brand-table-name`, `…/brand-table-arn`, `…/revocations-table-name` and
+ * `…/revocations-table-arn` (for a CiamAuthorizer of their own over the shared brand and revocation tables). Resolving them at deploy time needs no credentials at synth, and no stack exports to pin.
  */
 export class CiamGatewayStageParameters extends Construct {
   public readonly authorizerFunctionArn: StringParameter;
   public readonly brandTableName: StringParameter;
   public readonly brandTableArn: StringParameter;
+  public readonly revocationsTableName: StringParameter;
+  public readonly revocationsTableArn: StringParameter;
 
   constructor(scope: Construct, id: string, props: CiamGatewayStageParametersProps) {
     super(scope, id);
@@ -38,5 +42,7 @@ export class CiamGatewayStageParameters extends Construct {
     this.authorizerFunctionArn = publish('AuthorizerFunctionArn', 'authorizer-function-arn', props.authorizerFunction.functionArn, 'the CIAM authorizer function');
     this.brandTableName = publish('BrandTableName', 'brand-table-name', props.brandTable.tableName, 'the brand configuration table');
     this.brandTableArn = publish('BrandTableArn', 'brand-table-arn', props.brandTable.tableArn, 'the brand configuration table');
+    this.revocationsTableName = publish('RevocationsTableName', 'revocations-table-name', props.revocationsTable.tableName, 'the revocation table');
+    this.revocationsTableArn = publish('RevocationsTableArn', 'revocations-table-arn', props.revocationsTable.tableArn, 'the revocation table');
   }
 }

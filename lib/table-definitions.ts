@@ -36,4 +36,4 @@ export const AUDIT_TABLE: TableDefinition = {
  */
 export const REVOCATIONS_TABLE: TableDefinition = { id: 'RevocationsTable', partitionKey: 'pk', timeToLiveAttribute: 'expiresAt' };
 
-export const TABLES: readonly TableDefinition[] = [BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, AUDIT_TABLE];
+export const TABLES: readonly TableDefinition[] = [BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, AUDIT_TABLE, REVOCATIONS_TABLE];

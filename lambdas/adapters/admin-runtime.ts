@@ -10,6 +10,7 @@ import { followUpFlushSender } from './follow-up-flush-queue';
 import type { FunctionEnvironment } from './function-environment';
 import type { Observability } from './observability';
 import { completeBrandConfig } from './oidc-discovery';
+import { DynamoRevocationStore, requiredRevocationsTable } from './revocation-store';
 import type { RuntimeHooks } from './runtime-hooks';
 
 /** What the admin handler needs of the brand store. */
@@ -27,6 +28,10 @@ export interface AdminDependencies {
    * now and again once the authorizers' brand caches have run out.
    */
   readonly flushAuthorizerCache: AuthorizerCacheFlusher;
+  /** Revokes a subject or session of a brand, and shows what is recorded for one. */
+  readonly revocations: Pick<DynamoRevocationStore, 'revoke' | 'find'>;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
   /** @default Powertools logs and EMF metrics */
   readonly observability?: Observability;
 }
@@ -43,11 +48,14 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
   const client = createDocumentClient(env);
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
   const flushNow = createRegisteredStagesFlush(env, clients);
+  const auditTrail = new AuditTrail(client, env.auditTableName, env.auditRetentionDays);
   return {
+    now,
+    revocations: new DynamoRevocationStore(client, requiredRevocationsTable(env), auditTrail),
     store: new BrandAdminStore({
       client,
       brandTableName: env.brandTableName,
-      auditTrail: new AuditTrail(client, env.auditTableName, env.auditRetentionDays),
+      auditTrail,
       uriPolicy,
       now,
     }),

@@ -2,6 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } fro
 import { randomUUID } from 'node:crypto';
 import type { FieldChange } from '../core/brand-config-diff';
 import type { AuditRecord } from '../core/customer-audit';
+import type { RevocationSource } from '../core/revocation';
 import { translateError } from './library-errors';
 
 const DAY_SECONDS = 86_400;
@@ -19,10 +20,24 @@ export interface BrandChangeRecord {
   readonly diff: Readonly<Record<string, FieldChange>>;
 }
 
+/** A revocation as its store audits it: who asked, when, and what was revoked (never a token). */
+export interface RevocationRecord {
+  readonly brandId: string;
+  readonly action: 'subject_revoked' | 'session_revoked';
+  readonly source: RevocationSource;
+  readonly actor: string;
+  readonly requestId: string;
+  /** ISO 8601. */
+  readonly at: string;
+  /** The subject (the CIAM user id, `cuid`) or the session revoked. */
+  readonly cuid?: string;
+  readonly sid?: string;
+}
+
 /**
  * The audit table's item format, in one place. Customer records by brand and time (`pk` = `BRAND#<brand>`,
  * `sk` = `<iso>#<uuid>`), and by customer through the `byCustomer` index; brand-config changes under
- * `BRANDCONFIG#<brand>`, apart from a brand's customer records. Records carry masked values only, and expire
+ * `BRANDCONFIG#<brand>` and revocations under `REVOCATIONS#<brand>`, apart from a brand's customer records. Records carry masked values only, and expire
  * after the retention period (DynamoDB TTL on `expiresAt`, dated from the record, not from when it was written).
  *
  * Writing is the stores' job: a record goes in the same transaction as the change it describes.
@@ -40,6 +55,10 @@ export class AuditTrail {
 
   toBrandChangeItem(record: BrandChangeRecord): Record<string, unknown> {
     return this.item(`BRANDCONFIG#${record.brandId}`, record.at, { ...record, changedFields: Object.keys(record.diff) });
+  }
+
+  toRevocationItem(record: RevocationRecord): Record<string, unknown> {
+    return this.item(`REVOCATIONS#${record.brandId}`, record.at, record);
   }
 
   /** Newest first, `from` and `to` included. */

@@ -10,10 +10,12 @@ import { mapCiamProfile } from '../core/map-ciam-profile';
 import { checkProfileScope, verifyIdToken } from '../core/profile-source';
 import type { TokenVerifier } from '../core/verify-token';
 import { AuditTrail } from './audit-trail';
-import { readAuthorizerContext } from './authorizer-context';
+import type { RevocationStore } from '../core/revocation';
+import { readAuthorizerContext, refuseRevoked, revocationClaimsOf, type RevocationClaims } from './authorizer-context';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { DynamoCustomerStore } from './customer-store';
+import { DynamoRevocationStore, requiredRevocationsTable } from './revocation-store';
 import { createDocumentClient, documentItemGetter } from './dynamodb-client';
 import type { FunctionEnvironment } from './function-environment';
 import { headerValue } from './http-headers';
@@ -28,6 +30,8 @@ export interface CustomerCaller {
   /** The CIAM user id: the token's `sub`. */
   readonly cuid: string;
   readonly requestId: string;
+  /** The token's `iat` and `sid`. */
+  readonly token: RevocationClaims;
   /**
    * The CIAM's current view of the user, mapped and normalised, from the brand's profile source: userinfo
    * (sub-checked) over the access token's claims, or the claims of `idToken`, verified as `verifyIdToken` does.
@@ -42,6 +46,7 @@ export interface CustomerCaller {
 /** What every customer route handler runs on. */
 export interface CustomerRouteDependencies {
   readonly store: CustomerStore;
+  readonly revocations: RevocationStore;
   readonly callerOf: (event: APIGatewayProxyEvent) => Promise<CustomerCaller>;
   /** Epoch milliseconds, for the changes' and audit records' times. */
   readonly now: () => number;
@@ -51,14 +56,16 @@ export interface CustomerRouteDependencies {
 
 /**
  * Customer routes act for an end user: a client-credentials token has no customer to act for. The decision must not
- * have outlived its token (`now`), the bearer token must be the one the authorizer verified, and it must carry the
- * scope the brand's profile source needs (`openid` for userinfo: 403 insufficient_scope otherwise).
+ * have outlived its token (`now`), the bearer token must be the one the authorizer verified, it must carry the
+ * scope the brand's profile source needs (`openid` for userinfo: 403 insufficient_scope otherwise), and its subject
+ * or session must not have been revoked since (API Gateway may serve a cached Allow for minutes).
  */
 export function createCallerResolver(deps: {
   readonly findBrand: Lookup<BrandConfig>;
   readonly userinfo: UserinfoClient;
   /** Verifies ID tokens against the brand's keys: the same verifier the authorizer runs. */
   readonly verifyToken: TokenVerifier;
+  readonly revocations: Pick<RevocationStore, 'stateOf'>;
   readonly now: () => number;
 }): (event: APIGatewayProxyEvent) => Promise<CustomerCaller> {
   return async (event) => {
@@ -75,12 +82,15 @@ export function createCallerResolver(deps: {
     if (tokenClaims.sub !== context.sub) throw new TokenError('CLAIM_INVALID', 'token subject differs from the authorized one');
     checkProfileScope(brand, new Set(String(context.scopes ?? '').split(' ')));
     const cuid = String(context.sub);
+    const revocationClaims = revocationClaimsOf(tokenClaims);
+    await refuseRevoked(deps.revocations, brand.brandId, cuid, revocationClaims);
     const idTokenClaims = (idToken: string | undefined) => verifyIdToken(deps.verifyToken, brand, idToken, cuid);
     const { userinfoEndpoint } = brand;
     return {
       brand,
       cuid,
       requestId: event.requestContext.requestId,
+      token: revocationClaims,
       loadProfile: async (idToken) => {
         if (brand.profileSource === 'id_token') return mapCiamProfile({ tokenClaims: await idTokenClaims(idToken), userinfo: undefined, brand });
         if (userinfoEndpoint === undefined) throw new InternalError(`brand ${brand.brandId} reads profiles from userinfo but has no userinfoEndpoint`);
@@ -101,9 +111,12 @@ export function customerRouteDependencies(env: FunctionEnvironment<'customer'>, 
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
   const userinfo = createUserinfoClient({ fetcher });
   const verifyToken = createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now });
+  const auditTrail = new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays);
+  const revocations = new DynamoRevocationStore(dynamodb, requiredRevocationsTable(env), auditTrail);
   return {
-    store: new DynamoCustomerStore(dynamodb, env.customersTableName, new AuditTrail(dynamodb, env.auditTableName, env.auditRetentionDays)),
-    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, verifyToken, now }),
+    store: new DynamoCustomerStore(dynamodb, env.customersTableName, auditTrail),
+    revocations,
+    callerOf: createCallerResolver({ findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now), userinfo, verifyToken, revocations, now }),
     now,
   };
 }

@@ -65,8 +65,6 @@ const SETTINGS = {
    * gateway's own TTL) before its follow-up authorizer-cache flush, for stages whose registration names no TTL.
    */
   brandCacheTtlSeconds: { name: 'BRAND_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 3600, default: 60, kinds: BRAND_READERS },
-  /** The revocation table (lambdas/core/revocation.ts); absent: no token is checked for revocation. */
-  revocationsTableName: { name: 'REVOCATIONS_TABLE_NAME', type: 'text', kinds: ['authorizer'] },
   /** How long the authorizer keeps what the revocation table holds for a token's subject and session. */
   revocationCacheTtlSeconds: { name: 'REVOCATION_CACHE_TTL_SECONDS', type: 'integer', min: 0, max: 60, default: 10, kinds: ['authorizer'] },
   /** A JWKS URI is fetched at most once per cooldown, whatever the tokens ask for (the customer routes verify ID tokens). */
@@ -76,6 +74,13 @@ const SETTINGS = {
    * picks the map of the API in the `methodArn`. An API not named (or no variable): a valid token opens every route.
    */
   routeScopes: { name: 'ROUTE_SCOPES', type: 'json', parse: parseApiRouteScopes, empty: {} as ApiRouteScopes, kinds: ['authorizer'] },
+  /**
+   * Revoked subjects and sessions (lambdas/core/revocation.ts): the authorizer reads them, the customer routes refuse
+   * a revoked token a cached decision let through, the logout routes and the admin API write them. Every deployed
+   * function of these kinds gets it; only a local harness (STAGE=local) may leave it out, and then the authorizer
+   * checks no revocation and the functions that write revocations refuse to start.
+   */
+  revocationsTableName: { name: 'REVOCATIONS_TABLE_NAME', type: 'text', requiredOutsideLocal: true, kinds: BRAND_READERS },
   customersTableName: { name: 'CUSTOMERS_TABLE_NAME', type: 'text', required: true, kinds: ['customer'] },
   auditTableName: { name: 'AUDIT_TABLE_NAME', type: 'text', required: true, kinds: AUDITED },
   auditRetentionDays: { name: 'AUDIT_RETENTION_DAYS', type: 'integer', min: 1, max: 3650, required: true, kinds: AUDITED },

@@ -33,6 +33,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   USERINFO_TOKEN_REJECTED: INVALID_TOKEN,
   ID_TOKEN_MISSING: INVALID_TOKEN,
   ID_TOKEN_SUBJECT_MISMATCH: INVALID_TOKEN,
+  // The back-channel logout receiver answers every refusal 400 invalid_request itself (OIDC Back-Channel Logout §2.8).
+  LOGOUT_TOKEN_INVALID: 400,
+  LOGOUT_TOKEN_REPLAYED: 400,
   INSUFFICIENT_SCOPE: 403,
   // A dependency that is down or throttled: retry later. One that answered badly: a bad gateway.
   STORE_UNAVAILABLE: 503,

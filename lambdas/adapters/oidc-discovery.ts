@@ -16,6 +16,7 @@ export interface DiscoveredProvider {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly userinfoEndpoint?: string;
+  readonly endSessionEndpoint?: string;
   /** `id_token_signing_alg_values_supported` narrowed to the algorithms BrandConfig allows; absent when none remain. */
   readonly algorithms?: readonly Algorithm[];
   readonly tokenEndpoint?: string;
@@ -47,17 +48,19 @@ export async function discoverProvider(fetcher: JsonFetcher, target: DiscoveryTa
 }
 
 /**
- * Fills the draft's issuer, jwksUri and userinfoEndpoint where it has none. Values the draft already has are kept
+ * Fills the draft's issuer, jwksUri, userinfoEndpoint and endSessionEndpoint where it has none. Values the draft already has are kept
  * as they are, except an issuer other than the discovered one, which is the discovery-mismatch case and rejected.
  */
 export function applyDiscovery(draft: BrandConfigDraft, discovered: DiscoveredProvider): BrandConfigDraft {
   if (draft.issuer !== undefined && draft.issuer !== discovered.issuer) throw issuerMismatch(discovered.issuer, draft.issuer);
   const userinfoEndpoint = draft.userinfoEndpoint ?? discovered.userinfoEndpoint;
+  const endSessionEndpoint = draft.endSessionEndpoint ?? discovered.endSessionEndpoint;
   return {
     ...draft,
     issuer: discovered.issuer,
     jwksUri: draft.jwksUri ?? discovered.jwksUri,
     ...(userinfoEndpoint === undefined ? {} : { userinfoEndpoint }),
+    ...(endSessionEndpoint === undefined ? {} : { endSessionEndpoint }),
   };
 }
 
@@ -105,6 +108,7 @@ function readDocument(body: unknown, url: string): DiscoveredProvider {
   const jwksUri = text('jwks_uri', 'jwksUri', true);
   const userinfoEndpoint = text('userinfo_endpoint', 'userinfoEndpoint', false);
   const tokenEndpoint = text('token_endpoint', 'tokenEndpoint', false);
+  const endSessionEndpoint = text('end_session_endpoint', 'endSessionEndpoint', false);
   const signingAlgs = doc.id_token_signing_alg_values_supported;
   if (signingAlgs !== undefined && !Array.isArray(signingAlgs)) {
     problems.push('algorithms: discovery "id_token_signing_alg_values_supported" is not a list');
@@ -119,6 +123,7 @@ function readDocument(body: unknown, url: string): DiscoveredProvider {
     ...(userinfoEndpoint === undefined ? {} : { userinfoEndpoint }),
     ...(algorithms.length === 0 ? {} : { algorithms }),
     ...(tokenEndpoint === undefined ? {} : { tokenEndpoint }),
+    ...(endSessionEndpoint === undefined ? {} : { endSessionEndpoint }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { JwksCache } from '../core/jwks-cache';
-import { createTokenVerifier, type TokenVerifier } from '../core/verify-token';
+import { createTokenVerifier, type KeyResolver, type TokenVerifier } from '../core/verify-token';
 import type { JsonFetcher } from './bounded-fetch';
 
 export interface BrandTokenVerifierOptions {
@@ -17,7 +17,12 @@ export interface BrandTokenVerifierOptions {
  * container: the cache is what makes a warm verification do no I/O.
  */
 export function createBrandTokenVerifier(options: BrandTokenVerifierOptions): TokenVerifier {
+  return createTokenVerifier({ resolveKey: createBrandKeyResolver(options), now: options.now });
+}
+
+/** Each brand's keys from its `jwksUri` through a JWKS cache: what the back-channel logout receiver verifies with too. */
+export function createBrandKeyResolver(options: BrandTokenVerifierOptions): KeyResolver {
   const { fetcher, cooldownMs, now } = options;
   const keys = new JwksCache({ fetchJwks: async (uri) => (await fetcher.getJson(uri)).body, cooldownMs, now });
-  return createTokenVerifier({ resolveKey: (uri, kid, alg) => keys.getKey(uri, kid, alg), now });
+  return (uri, kid, alg) => keys.getKey(uri, kid, alg);
 }

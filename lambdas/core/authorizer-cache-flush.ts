@@ -12,7 +12,7 @@ import type { ErrorCode } from './errors';
  */
 
 /** Config fields no authorizer decision depends on: a change of only these leaves cached decisions right. */
-const DECISION_INDIFFERENT_FIELDS: ReadonlySet<string> = new Set(['displayName', 'userinfoEndpoint', 'discoveryUrl', 'fieldMappings']);
+const DECISION_INDIFFERENT_FIELDS: ReadonlySet<string> = new Set(['displayName', 'userinfoEndpoint', 'discoveryUrl', 'endSessionEndpoint', 'fieldMappings']);
 
 /**
  * A replace that changes what the authorizer decides (its status, issuer, keys, audiences, algorithms, token types,

@@ -38,6 +38,8 @@ export interface BrandConfig {
   /** `userinfo` by default when `userinfoEndpoint` is set, else `id_token`. */
   readonly profileSource: ProfileSource;
   readonly discoveryUrl?: string;
+  /** OIDC RP-Initiated Logout's `end_session_endpoint`: `POST /v1/logout` hands it to the app for its front-channel sign-out. */
+  readonly endSessionEndpoint?: string;
   readonly applicationId: string;
   readonly clientId: string;
   readonly audiences: readonly string[];
@@ -82,7 +84,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
   const raw = input as Record<string, unknown>;
   const known = new Set<string>([
     'brandId', 'displayName', 'status', 'provider', 'issuer', 'additionalIssuers', 'jwksUri', 'userinfoEndpoint',
-    'profileSource', 'discoveryUrl', 'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
+    'profileSource', 'discoveryUrl', 'endSessionEndpoint', 'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
     'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields',
   ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${key}: unknown field`);
@@ -167,6 +169,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     ...(userinfoEndpoint === undefined ? {} : { userinfoEndpoint }),
     profileSource,
     ...(raw.discoveryUrl === undefined ? {} : { discoveryUrl: uri('discoveryUrl', raw.discoveryUrl) }),
+    ...(raw.endSessionEndpoint === undefined ? {} : { endSessionEndpoint: uri('endSessionEndpoint', raw.endSessionEndpoint) }),
     applicationId: text('applicationId'),
     clientId: text('clientId'),
     audiences: list('audiences', (v) => v.length > 0 && v.length <= 256, 'non-empty strings', undefined, 1),

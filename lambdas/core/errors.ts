@@ -32,7 +32,10 @@ export type TokenErrorCode =
   | 'USERINFO_SUB_MISMATCH'
   | 'USERINFO_TOKEN_REJECTED'
   | 'ID_TOKEN_MISSING'
-  | 'ID_TOKEN_SUBJECT_MISMATCH';
+  | 'ID_TOKEN_SUBJECT_MISMATCH'
+  // Back-channel logout: a logout token that breaks a rule of its own, or one already used.
+  | 'LOGOUT_TOKEN_INVALID'
+  | 'LOGOUT_TOKEN_REPLAYED';
 
 /**
  * Authenticated but not allowed (`insufficient_scope`). The authorizer answers it with a Deny policy, and names it

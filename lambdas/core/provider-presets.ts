@@ -19,6 +19,7 @@ export interface BrandConfigDraft {
   readonly jwksUri?: string;
   readonly userinfoEndpoint?: string;
   readonly profileSource?: ProfileSource;
+  readonly endSessionEndpoint?: string;
   readonly applicationId?: string;
   readonly clientId: string;
   readonly audiences: readonly string[];

@@ -47,6 +47,13 @@ export const linkSchema = z.strictObject({});
 /** Only a string here (the body cap bounds it): the brand's profile source verifies it as a token, and an empty one is missing (401). */
 const idTokenSchema = z.string().optional();
 
+/** `POST /v1/logout`: an empty body, or `{ "allSessions": true }` to revoke every token of the subject. */
+export const logoutBodySchema = z.strictObject({ allSessions: z.boolean() }).partial();
+
+const claimValue = z.string().min(1).max(255);
+/** `POST /v1/admin/brands/{brandId}/revocations`: one subject or one session. */
+export const revocationBodySchema = z.union([z.strictObject({ sub: claimValue }), z.strictObject({ sid: claimValue })]);
+
 /** The body as JSON, within the size cap: what every JSON route reads first. */
 export function readJsonBody(body: string | null, isBase64Encoded = false): unknown {
   const text = body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
@@ -85,7 +92,13 @@ export function parseBodyWithIdToken<T>(
   return { idToken: token.data, fields: parsed.value };
 }
 
-function validate<T>(schema: z.ZodType<T>, json: unknown): T {
+/** A JSON body checked against `schema`: 400 BODY_INVALID naming every problem. */
+export function parseBody<T>(schema: z.ZodType<T>, body: string | null, isBase64Encoded = false): T {
+  return validate(schema, readJsonBody(body, isBase64Encoded));
+}
+
+/** A value already parsed (a query string's parameters, say) checked as a body is. */
+export function validate<T>(schema: z.ZodType<T>, json: unknown): T {
   const result = schema.safeParse(json);
   if (!result.success) throw new RequestError('BODY_INVALID', 'body does not match the schema', problemsOf(result.error));
   return result.data;

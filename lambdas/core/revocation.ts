@@ -51,10 +51,25 @@ export function isRevoked(token: { readonly iat: number; readonly sid?: string }
   return token.sid !== undefined && state.sidRevokedAt !== undefined;
 }
 
+/** Who asked for a revocation, for the audit record written with it. */
+export interface RevocationRequest {
+  readonly requestId: string;
+  /** The IAM caller for an operator, the subject itself for a logout, the brand's issuer for a back-channel logout. */
+  readonly actor: string;
+}
+
+/** The table's partition key of a logout token's `jti`, remembered until the token expires: `JTI#<brand>#<jti>`. */
+export function logoutTokenKey(brandId: string, jti: string): string {
+  return `JTI#${brandId}#${jti}`;
+}
+
 /** The revocation table as the routes use it (the authorizer reads it through its own lean client). */
 export interface RevocationStore {
-  /** Records a revocation; a subject's watermark only ever moves forward. */
-  revoke(revocation: Revocation): Promise<void>;
+  /**
+   * Records a revocation and its audit record, together; a subject's watermark only ever moves forward (a revocation
+   * it already covers is audited, and changes nothing).
+   */
+  revoke(revocation: Revocation, request: RevocationRequest): Promise<void>;
   /** What is recorded for a subject and, when given, one of its sessions. */
   stateOf(brandId: string, sub: string, sid?: string): Promise<RevocationState>;
   /**

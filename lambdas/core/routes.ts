@@ -7,7 +7,16 @@ import type { RouteScopes } from './route-scopes';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** `lambdas/handlers/<handler>.ts` exports `handler`. */
-export type RouteHandlerName = 'health' | 'whoami' | 'me' | 'link-customer' | 'register-customer' | 'change-identifier' | 'admin-brands';
+export type RouteHandlerName =
+  | 'health'
+  | 'whoami'
+  | 'me'
+  | 'link-customer'
+  | 'register-customer'
+  | 'change-identifier'
+  | 'logout'
+  | 'backchannel-logout'
+  | 'admin-brands';
 
 export interface RouteDefinition {
   readonly method: HttpMethod;
@@ -29,11 +38,16 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/customers/link', handler: 'link-customer', auth: 'ciam', scopes: [] },
   { method: 'POST', path: '/v1/customers/register', handler: 'register-customer', auth: 'ciam', scopes: [] },
   { method: 'PUT', path: '/v1/customers/identifiers', handler: 'change-identifier', auth: 'ciam', scopes: [] },
+  { method: 'POST', path: '/v1/logout', handler: 'logout', auth: 'ciam', scopes: [] },
+  // OpenID Connect Back-Channel Logout 1.0: the brand's CIAM calls it, authenticated by the logout token it posts.
+  { method: 'POST', path: '/v1/brands/{brandId}/backchannel-logout', handler: 'backchannel-logout', auth: 'none', scopes: [] },
   { method: 'GET', path: '/v1/admin/brands', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'GET', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'PUT', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'DELETE', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'POST', path: '/v1/admin/brands/{brandId}/check', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'POST', path: '/v1/admin/brands/{brandId}/revocations', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'GET', path: '/v1/admin/brands/{brandId}/revocations', handler: 'admin-brands', auth: 'admin', scopes: [] },
 ];
 
 /** The route scopes the authorizer enforces for `routes`: every `ciam` route, by `"METHOD /path"`. */

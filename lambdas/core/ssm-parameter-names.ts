@@ -2,13 +2,14 @@
  * The SSM parameters of a gateway stage, named in one place: the stack publishes them, `CiamAuthorizer.fromStage`
  * resolves them, each `authorizerFor` registers its API stage under `apis/`, and the admin function reads that path.
  *
- * `/ciam-gateway/<stage>/authorizer-function-arn`, `.../brand-table-name`, `.../brand-table-arn`, and
+ * `/ciam-gateway/<stage>/authorizer-function-arn`, `.../brand-table-name`, `.../brand-table-arn`,
+ * `.../revocations-table-name`, `.../revocations-table-arn`, and
  * `/ciam-gateway/<stage>/apis/<apiId>` = the API's registration (`ApiRegistration` as JSON). Stage and API id may be
  * CDK tokens at synth.
  */
 
 /** What a deployed gateway stage publishes for other stacks and apps. */
-export type StageParameter = 'authorizer-function-arn' | 'brand-table-name' | 'brand-table-arn';
+export type StageParameter = 'authorizer-function-arn' | 'brand-table-name' | 'brand-table-arn' | 'revocations-table-name' | 'revocations-table-arn';
 
 /** An API Gateway REST API stage, as the registry records it. */
 export interface ApiStage {

@@ -9,13 +9,15 @@ import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/wit
 import { changesDecisions, failedFlushReport, type FlushReport } from '../core/authorizer-cache-flush';
 import { AdminError, RequestError } from '../core/errors';
 import { parseIfMatch } from '../core/if-match';
-import { readJsonBody } from '../core/request-bodies';
+import { parseBody, readJsonBody, revocationBodySchema, validate } from '../core/request-bodies';
+import type { RevocationTarget } from '../core/revocation';
 
 type AdminRoute = (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>;
 
 /**
  * The admin API under /v1/admin/brands: list, read, create or replace (optimistic concurrency on `version` through
- * If-Match, required to replace: lambdas/core/if-match.ts), a dry run of a replace, disable, and the onboarding check.
+ * If-Match, required to replace: lambdas/core/if-match.ts), a dry run of a replace, disable, the onboarding check, and
+ * the revocation of a subject's tokens or a session's (`/revocations`).
  * API Gateway lets only IAM-signed callers through (the admin key in local mode); the caller's identity is recorded on
  * every change.
  */
@@ -64,6 +66,19 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
       if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);
       return json(200, await deps.checkBrand((await found(brandId)).config, sampleToken));
     },
+    'POST /v1/admin/brands/{brandId}/revocations': async (event, brandId) => {
+      await found(brandId);
+      const target = revocationTargetOf(brandId, parseBody(revocationBodySchema, event.body, event.isBase64Encoded));
+      const revokedAt = Math.floor(deps.now() / 1000);
+      await deps.revocations.revoke({ target, revokedAt, source: 'admin' }, { requestId: event.requestContext.requestId, actor: actorOf(event) });
+      return json(200, { brandId, revoked: target.kind === 'sub' ? 'subject' : 'session', ...claimOf(target), revokedAt });
+    },
+    'GET /v1/admin/brands/{brandId}/revocations': async (event, brandId) => {
+      const { sub, sid } = event.queryStringParameters ?? {};
+      const target = revocationTargetOf(brandId, validated(sub === undefined ? { sid } : { sub, ...(sid === undefined ? {} : { sid }) }));
+      const stored = await deps.revocations.find(target);
+      return json(200, { brandId, ...claimOf(target), revocation: stored ? { revokedAt: stored.revokedAt, source: stored.source, expiresAt: stored.expiresAt } : null });
+    },
   };
 
   return withErrorResponses(async (event) => {
@@ -74,6 +89,19 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
 }
 
 export const handler = proxyHandlerFromEnvironment('admin', (env) => createAdminBrandsHandler(adminDependencies(env)));
+
+/** The query of a revocation lookup, checked as the POST body is: exactly one of `sub` and `sid`. */
+function validated(query: Record<string, string | undefined>): { sub: string } | { sid: string } {
+  return validate(revocationBodySchema, Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)));
+}
+
+function revocationTargetOf(brandId: string, claim: { sub: string } | { sid: string }): RevocationTarget {
+  return 'sub' in claim ? { kind: 'sub', brandId, sub: claim.sub } : { kind: 'sid', brandId, sid: claim.sid };
+}
+
+function claimOf(target: RevocationTarget): { sub: string } | { sid: string } {
+  return target.kind === 'sub' ? { sub: target.sub } : { sid: target.sid };
+}
 
 function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
   const body = readJsonBody(event.body, event.isBase64Encoded);

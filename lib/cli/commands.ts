@@ -185,6 +185,27 @@ export const COMMANDS: readonly Command[] = [
       return body.ok === true ? EXIT.ok : EXIT.refused;
     },
   },
+  {
+    name: 'brands revoke',
+    summary: 'revoke every token of a subject issued until now, or every token of a session',
+    details:
+      'A subject (--sub) loses every token issued until now; a session (--sid) every token carrying that sid. Tokens\n' +
+      'without a sid are revoked only through their subject. The revocation is audited with your identity.',
+    forms: ['<brandId> --sub <sub>', '<brandId> --sid <sid>'],
+    args: [BRAND_ID],
+    options: ['sub', 'sid'],
+    admin: true,
+    examples: ['ciam-gateway brands revoke acme --sub 0f7c2a', 'ciam-gateway brands revoke acme --sid 5d1e9b'],
+    run: async (context) => {
+      const brandId = context.args.brandId ?? '';
+      const sub = optionString(context, 'sub');
+      const sid = optionString(context, 'sid');
+      if ((sub === undefined) === (sid === undefined)) throw new UsageError('name exactly one of --sub and --sid');
+      const { body } = await requestAdmin(targetOf(context), 'POST', brandPath(brandId, '/revocations'), { body: sub === undefined ? { sid } : { sub }, about: { brandId } });
+      context.print(`revoked ${body.revoked === 'session' ? `session ${String(sid)}` : `subject ${String(sub)}`} of ${brandId}`, body);
+      return EXIT.ok;
+    },
+  },
 ];
 
 /** A stored change: what it did, what its authorizer-cache flush did, and a warning on stderr when the flush fell short. */

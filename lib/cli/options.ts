@@ -9,6 +9,8 @@ export const OPTIONS = {
   input: { type: 'string', multiple: true, value: '<key=value>', help: 'a preset input, repeated for each input the preset needs' },
   'display-name': { type: 'string', value: '<name>', help: 'the brand\'s display name (default: the brandId)' },
   'application-id': { type: 'string', value: '<id>', help: 'the application id (default: the preset\'s, else the client id)' },
+  sub: { type: 'string', value: '<sub>', help: 'the subject (the CIAM user id, the tokens\' sub) whose tokens to revoke' },
+  sid: { type: 'string', value: '<sid>', help: 'the session (the tokens\' sid) whose tokens to revoke' },
   'sample-token': { type: 'string', value: '<jwt>', help: 'also verify this access token as the authorizer would' },
   'flush-authorizer-cache': { type: 'boolean', help: 'flush the authorizer result caches of every registered API stage for this change too (a disable, or a change of issuer, keys, audiences… always does)' },
   endpoint: { type: 'string', value: '<url>', help: 'the gateway: the stage URL in AWS (ApiUrl without the trailing /), http://127.0.0.1:3000 in local mode (default: CIAM_GATEWAY_ENDPOINT)' },

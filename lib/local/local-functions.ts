@@ -12,10 +12,13 @@ import type { Observability } from '../../lambdas/adapters/observability';
 import type { RuntimeHooks } from '../../lambdas/adapters/runtime-hooks';
 import type { ErrorCode } from '../../lambdas/core/errors';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
+import { backchannelLogoutDependencies } from '../../lambdas/adapters/backchannel-logout-runtime';
 import { createAuthorizerHandler } from '../../lambdas/handlers/authorizer';
+import { createBackchannelLogoutHandler } from '../../lambdas/handlers/backchannel-logout';
 import { createChangeIdentifierHandler } from '../../lambdas/handlers/change-identifier';
 import { createHealthHandler } from '../../lambdas/handlers/health';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
+import { createLogoutHandler } from '../../lambdas/handlers/logout';
 import { createMeHandler } from '../../lambdas/handlers/me';
 import { createRegisterCustomerHandler } from '../../lambdas/handlers/register-customer';
 import { createWhoamiHandler } from '../../lambdas/handlers/whoami';
@@ -63,7 +66,8 @@ export function localFunctions(variables: EnvironmentSource, { now, log, runLate
     },
   };
   const observability = localObservability(log);
-  const customer = { ...customerRouteDependencies(readFunctionEnvironment('customer', variables), hooks), observability };
+  const customerEnvironment = readFunctionEnvironment('customer', variables);
+  const customer = { ...customerRouteDependencies(customerEnvironment, hooks), observability };
   const handlers: Readonly<Record<GatewayHandlerName, ProxyHandler>> = {
     health: createHealthHandler(),
     whoami: createWhoamiHandler({ now, observability }),
@@ -71,6 +75,8 @@ export function localFunctions(variables: EnvironmentSource, { now, log, runLate
     'link-customer': createLinkCustomerHandler(customer),
     'register-customer': createRegisterCustomerHandler(customer),
     'change-identifier': createChangeIdentifierHandler(customer),
+    logout: createLogoutHandler(customer),
+    'backchannel-logout': createBackchannelLogoutHandler({ ...backchannelLogoutDependencies(customerEnvironment, hooks), observability }),
     'admin-brands': createAdminBrandsHandler({ ...adminDependencies(readFunctionEnvironment('admin', variables), hooks), observability }),
     echo: echoIntegration,
   };

@@ -37,7 +37,7 @@ export interface LocalMode {
   stop(): Promise<void>;
 }
 
-export const LOCAL_TABLE_NAMES = { brandConfig: 'local-brands', customers: 'local-customers', audit: 'local-audit' } as const;
+export const LOCAL_TABLE_NAMES = { brandConfig: 'local-brands', customers: 'local-customers', audit: 'local-audit', revocations: 'local-revocations' } as const;
 /** As the dev stage keeps them. */
 const AUDIT_RETENTION_DAYS = 30;
 
@@ -76,6 +76,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             brandTableName: LOCAL_TABLE_NAMES.brandConfig,
             customersTableName: LOCAL_TABLE_NAMES.customers,
             auditTableName: LOCAL_TABLE_NAMES.audit,
+            revocationsTableName: LOCAL_TABLE_NAMES.revocations,
             auditRetentionDays: AUDIT_RETENTION_DAYS,
             allowLoopbackHttp: true,
             dynamodbEndpoint: dynamodb.endpoint,

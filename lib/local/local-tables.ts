@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, type TableDefinition } from '../table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, type TableDefinition } from '../table-definitions';
 
 /**
  * What local mode creates in DynamoDB Local: the stack's tables, by role. Here, not beside the definitions: the
@@ -9,6 +9,7 @@ export const LOCAL_TABLES = {
   brandConfig: (name: string) => toCreateTableInput(BRAND_CONFIG_TABLE, name),
   customers: (name: string) => toCreateTableInput(CUSTOMERS_TABLE, name),
   audit: (name: string) => toCreateTableInput(AUDIT_TABLE, name),
+  revocations: (name: string) => toCreateTableInput(REVOCATIONS_TABLE, name),
 };
 
 /** The CreateTable request for DynamoDB Local (on-demand, as in the stack). */

@@ -28,7 +28,8 @@ class OrdersStack extends Stack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const brandTable = new TableV2(this, 'Brands', { partitionKey: { name: 'brandId', type: AttributeType.STRING } });
-    const ciam = new CiamAuthorizer(this, 'Ciam', { brandTable, stage: '${STAGE}' });
+    const revocationsTable = new TableV2(this, 'Revocations', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    const ciam = new CiamAuthorizer(this, 'Ciam', { brandTable, revocationsTable, stage: '${STAGE}' });
     for (const name of ['Orders', 'Loyalty']) {
       const api = new RestApi(this, name);
       const authorizer = ciam.authorizerFor(api, { routeScopes: { 'GET /orders': ['${ROUTE_SCOPE}'] } });
@@ -72,7 +73,8 @@ class OrdersStack extends Stack {
   constructor(scope, id) {
     super(scope, id);
     const brandTable = new TableV2(this, 'Brands', { partitionKey: { name: 'brandId', type: AttributeType.STRING } });
-    const ciam = new CiamAuthorizer(this, 'Ciam', { brandTable, stage: '${STAGE}' });
+    const revocationsTable = new TableV2(this, 'Revocations', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    const ciam = new CiamAuthorizer(this, 'Ciam', { brandTable, revocationsTable, stage: '${STAGE}' });
     for (const name of ['Orders', 'Loyalty']) {
       const api = new RestApi(this, name);
       const authorizer = ciam.authorizerFor(api, { routeScopes: { 'GET /orders': ['${ROUTE_SCOPE}'] } });

@@ -88,8 +88,8 @@ describe('CiamAuthorizer.fromStage refuses', () => {
     const own = new Stack(testApp(), 'Own');
     const imported = importCiamAuthorizer(own, 'Ciam', { stage: 'prod' });
     expect(() => ordersApi(own, 'Api', (api) => imported.authorizerFor(api, { routeScopes: { 'GET /orders': ['orders:read'] } }))).toThrow(
-      'an imported authorizer has no per-API scopes: create your own CiamAuthorizer over the shared brand table ' +
-        '(BrandTableName from the SSM parameter /ciam-gateway/prod/brand-table-name)',
+      'an imported authorizer has no per-API scopes: create your own CiamAuthorizer over the shared brand and revocation tables ' +
+        '(the SSM parameters /ciam-gateway/prod/brand-table-arn and /ciam-gateway/prod/revocations-table-arn)',
     );
   });
 

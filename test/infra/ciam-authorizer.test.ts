@@ -9,9 +9,13 @@ import { CiamAuthorizer, type CiamAuthorizerProps } from '../../lib/ciam-authori
 import { registrationValue, testApp } from './infra-test-support';
 
 /** Another team's stack: RestApis of its own and a brand table it already has. */
-function consumerStack(id = 'ConsumerStack'): { stack: Stack; brandTable: ReturnType<typeof Table.fromTableName> } {
+function consumerStack(id = 'ConsumerStack'): { stack: Stack; brandTable: ReturnType<typeof Table.fromTableName>; revocationsTable: ReturnType<typeof Table.fromTableName> } {
   const stack = new Stack(testApp(), id);
-  return { stack, brandTable: Table.fromTableName(stack, 'ExistingBrands', 'existing-brands') };
+  return {
+    stack,
+    brandTable: Table.fromTableName(stack, 'ExistingBrands', 'existing-brands'),
+    revocationsTable: Table.fromTableName(stack, 'ExistingRevocations', 'existing-revocations'),
+  };
 }
 
 /** A RestApi with `GET /orders` and `GET /orders/{id}`, both guarded by `authorizer`. */
@@ -27,7 +31,7 @@ const ORDERS_SCOPES = { 'GET /orders/{id}': ['orders:read'], 'DELETE /orders/{id
 const POINTS_SCOPES = { 'POST /points': ['points:write'] };
 
 const consumer = consumerStack();
-const ciam = new CiamAuthorizer(consumer.stack, 'Ciam', { brandTable: consumer.brandTable, stage: 'team-a' });
+const ciam = new CiamAuthorizer(consumer.stack, 'Ciam', { brandTable: consumer.brandTable, revocationsTable: consumer.revocationsTable, stage: 'team-a' });
 const ordersApiOf = ordersApi(consumer.stack, 'OrdersApi', (api) => ciam.authorizerFor(api, { routeScopes: ORDERS_SCOPES }));
 const pointsApi = ordersApi(consumer.stack, 'PointsApi', (api) => ciam.authorizerFor(api, { routeScopes: POINTS_SCOPES, cors: { allowOrigins: ['*'] } }));
 const plainApi = ordersApi(consumer.stack, 'PlainApi', (api) => ciam.authorizerFor(api, { gatewayResponses: false }));
@@ -109,8 +113,8 @@ describe('CiamAuthorizer: one function, many RestApis', () => {
   });
 
   test('writes {} when no API names routes: every route then needs only a valid token', () => {
-    const { stack, brandTable } = consumerStack();
-    const own = new CiamAuthorizer(stack, 'Ciam', { brandTable, stage: 'dev' });
+    const { stack, brandTable, revocationsTable } = consumerStack();
+    const own = new CiamAuthorizer(stack, 'Ciam', { brandTable, revocationsTable, stage: 'dev' });
     ordersApi(stack, 'NoScopes', (api) => own.authorizerFor(api));
     expect(rendered(functionVariables(Template.fromStack(stack)).ROUTE_SCOPES)).toBe('{}');
   });
@@ -154,8 +158,8 @@ describe('CiamAuthorizer: one function, many RestApis', () => {
   });
 
   test('names one origin with Vary: Origin', () => {
-    const { stack, brandTable } = consumerStack();
-    const own = new CiamAuthorizer(stack, 'Ciam', { brandTable, stage: 'dev' });
+    const { stack, brandTable, revocationsTable } = consumerStack();
+    const own = new CiamAuthorizer(stack, 'Ciam', { brandTable, revocationsTable, stage: 'dev' });
     ordersApi(stack, 'Api', (api) => own.authorizerFor(api, { cors: { allowOrigins: ['https://app.example.com'] } }));
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'UNAUTHORIZED',
@@ -170,8 +174,8 @@ describe('CiamAuthorizer: one function, many RestApis', () => {
 describe('CiamAuthorizer: route scopes at synth', () => {
   /** A CiamAuthorizer and a RestApi not yet given methods (so never synthesized). */
   function build(): { stack: Stack; own: CiamAuthorizer; api: RestApi } {
-    const { stack, brandTable } = consumerStack();
-    return { stack, own: new CiamAuthorizer(stack, 'Ciam', { brandTable, stage: 'dev' }), api: new RestApi(stack, 'Api', { cloudWatchRole: false }) };
+    const { stack, brandTable, revocationsTable } = consumerStack();
+    return { stack, own: new CiamAuthorizer(stack, 'Ciam', { brandTable, revocationsTable, stage: 'dev' }), api: new RestApi(stack, 'Api', { cloudWatchRole: false }) };
   }
   const childrenOf = (api: RestApi) => api.node.children.map((child) => child.node.id);
   const manyRoutes = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`GET /resource-number-${i}/{id}`, [`scope:number-${i}`]]));
@@ -272,8 +276,8 @@ describe('CiamAuthorizer function', () => {
 
 describe('CiamAuthorizer props', () => {
   function build(overrides: Partial<CiamAuthorizerProps>): { stack: Stack; create: () => CiamAuthorizer } {
-    const { stack, brandTable } = consumerStack();
-    return { stack, create: () => new CiamAuthorizer(stack, 'Ciam', { brandTable, stage: 'dev', ...overrides }) };
+    const { stack, brandTable, revocationsTable } = consumerStack();
+    return { stack, create: () => new CiamAuthorizer(stack, 'Ciam', { brandTable, revocationsTable, stage: 'dev', ...overrides }) };
   }
 
   test('lists every problem in one error', () => {

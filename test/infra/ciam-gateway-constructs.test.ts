@@ -26,7 +26,7 @@ describe('CiamGatewayTables alone', () => {
     const tables = new CiamGatewayTables(stack, 'Tables');
     const template = Template.fromStack(stack);
     expect([...tables.tables.keys()]).toEqual(TABLES.map((definition) => definition.id));
-    for (const table of [tables.brandTable, tables.customersTable, tables.auditTable]) {
+    for (const table of [tables.brandTable, tables.customersTable, tables.auditTable, tables.revocationsTable]) {
       expect(template.toJSON().Resources[logicalIdOfConstruct(table)]).toMatchObject({
         Type: 'AWS::DynamoDB::GlobalTable',
         DeletionPolicy: 'Retain',
@@ -71,7 +71,7 @@ describe('CiamGatewayApi alone', () => {
     const api = new CiamGatewayApi(stack, 'Admin', {
       stage: 'ops',
       routes: ADMIN_ROUTES,
-      tables: { brandTable: own('Brands'), customersTable: own('Customers'), auditTable: own('Audit') },
+      tables: { brandTable: own('Brands'), customersTable: own('Customers'), auditTable: own('Audit'), revocationsTable: own('Revocations') },
     });
     const template = Template.fromStack(stack);
     const adminFunction = api.routeFunctions.get('admin-brands');
@@ -94,7 +94,7 @@ describe('CiamGatewayApi alone', () => {
   test("guards ciam routes with a CiamAuthorizer, handing it the routes' scopes", () => {
     const stack = newStack();
     const tables = new CiamGatewayTables(stack, 'Tables');
-    const authorizer = new CiamAuthorizer(stack, 'Ciam', { brandTable: tables.brandTable, stage: 'dev' });
+    const authorizer = new CiamAuthorizer(stack, 'Ciam', { brandTable: tables.brandTable, revocationsTable: tables.revocationsTable, stage: 'dev' });
     const api = new CiamGatewayApi(stack, 'Gateway', { stage: 'dev', routes: [HEALTH, WHOAMI], ciamAuthorizer: authorizer });
     expect(api.ciamAuthorizer).toBe(authorizer.authorizerFor(api.api));
     Template.fromStack(stack).resourceCountIs('AWS::ApiGateway::Authorizer', 1);
@@ -150,8 +150,8 @@ describe('CiamGatewayStageParameters alone', () => {
   test('publishes the authorizer function ARN and the brand table name and ARN under /ciam-gateway/<stage>/', () => {
     const stack = newStack();
     const tables = new CiamGatewayTables(stack, 'Tables');
-    const authorizer = new CiamAuthorizer(stack, 'Ciam', { brandTable: tables.brandTable, stage: 'team' });
-    new CiamGatewayStageParameters(stack, 'Parameters', { stage: 'team', authorizerFunction: authorizer.handler, brandTable: tables.brandTable });
+    const authorizer = new CiamAuthorizer(stack, 'Ciam', { brandTable: tables.brandTable, revocationsTable: tables.revocationsTable, stage: 'team' });
+    new CiamGatewayStageParameters(stack, 'Parameters', { stage: 'team', authorizerFunction: authorizer.handler, brandTable: tables.brandTable, revocationsTable: tables.revocationsTable });
     const template = Template.fromStack(stack);
     const table = logicalIdOfConstruct(tables.brandTable);
     for (const [name, value] of [
@@ -166,8 +166,8 @@ describe('CiamGatewayStageParameters alone', () => {
   test('refuses a stage that is not a literal stage name', () => {
     const stack = newStack();
     const tables = new CiamGatewayTables(stack, 'Tables');
-    const authorizer = new CiamAuthorizer(stack, 'Ciam', { brandTable: tables.brandTable, stage: 'team' });
-    expect(() => new CiamGatewayStageParameters(stack, 'Parameters', { stage: 'Team', authorizerFunction: authorizer.handler, brandTable: tables.brandTable })).toThrow(
+    const authorizer = new CiamAuthorizer(stack, 'Ciam', { brandTable: tables.brandTable, revocationsTable: tables.revocationsTable, stage: 'team' });
+    expect(() => new CiamGatewayStageParameters(stack, 'Parameters', { stage: 'Team', authorizerFunction: authorizer.handler, brandTable: tables.brandTable, revocationsTable: tables.revocationsTable })).toThrow(
       'Invalid CiamGatewayStageParameters props at Own/Parameters',
     );
   });

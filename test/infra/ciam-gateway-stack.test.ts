@@ -3,7 +3,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { ROUTES, type RouteDefinition } from '../../lambdas/core/routes';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, TABLES } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, TABLES } from '../../lib/table-definitions';
 import type { CiamGatewayStack } from '../../lib/ciam-gateway-stack';
 import {
   apiMethod,
@@ -20,6 +20,7 @@ import {
 const stack = gatewayStack('dev');
 const template = Template.fromStack(stack);
 const tableId = tableLogicalId(stack, BRAND_CONFIG_TABLE);
+const revocationsTableId = tableLogicalId(stack, REVOCATIONS_TABLE);
 const authorizerFunctionId = logicalIdOf(template, 'AWS::Lambda::Function', {
   Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'ciam-authorizer' } },
 });
@@ -40,6 +41,8 @@ const ADMIN_ROUTES = [
   'PUT /v1/admin/brands/{brandId}',
   'DELETE /v1/admin/brands/{brandId}',
   'POST /v1/admin/brands/{brandId}/check',
+  'POST /v1/admin/brands/{brandId}/revocations',
+  'GET /v1/admin/brands/{brandId}/revocations',
 ];
 
 /** The API and its stage, by name, for `renderResource`. */
@@ -152,7 +155,7 @@ describe('authorizer function', () => {
     });
   });
 
-  test('may only GetItem on the brand table, nothing else on DynamoDB', () => {
+  test('may only GetItem on the brand table, and GetItem or BatchGetItem on the revocation table, nothing else on DynamoDB', () => {
     const statements = new Capture();
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: authorizerRoleId }],
@@ -161,7 +164,10 @@ describe('authorizer function', () => {
     const onDynamoDb = (statements.asArray() as { Action: string | string[] }[]).filter((statement) =>
       [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
     );
-    expect(onDynamoDb).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }]);
+    expect(onDynamoDb).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+      { Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Resource: { 'Fn::GetAtt': [revocationsTableId, 'Arn'] } },
+    ]);
   });
 
   test('has no managed policy (no account-wide logs:* from AWSLambdaBasicExecutionRole)', () => {
@@ -317,7 +323,7 @@ describe('API stage', () => {
 describe('brand admin API', () => {
   const adminRoutes = ROUTES.filter((route) => route.auth === 'admin');
 
-  test('ROUTES holds exactly the five brand admin routes as admin routes', () => {
+  test('ROUTES holds exactly the seven brand admin routes as admin routes', () => {
     expect(adminRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(ADMIN_ROUTES);
   });
 
@@ -358,9 +364,11 @@ describe('brand admin API', () => {
       `${STAGE_ARN}/PUT/v1/admin/brands/*`,
       `${STAGE_ARN}/DELETE/v1/admin/brands/*`,
       `${STAGE_ARN}/POST/v1/admin/brands/*/check`,
+      `${STAGE_ARN}/POST/v1/admin/brands/*/revocations`,
+      `${STAGE_ARN}/GET/v1/admin/brands/*/revocations`,
     ];
 
-    test('allows execute-api:Invoke on exactly the five admin methods of the stage, and nothing else', () => {
+    test('allows execute-api:Invoke on exactly the seven admin methods of the stage, and nothing else', () => {
       expect(permissions(operatorStatements, API_NAMES(granted)).sort()).toEqual(
         ADMIN_METHOD_ARNS.map((arn) => `Allow execute-api:Invoke on ${arn}`).sort(),
       );
@@ -370,7 +378,7 @@ describe('brand admin API', () => {
       expect(grant.success).toBe(true);
     });
 
-    test('adminInvokeArns are those five ARNs, in ROUTES order', () => {
+    test('adminInvokeArns are those seven ARNs, in ROUTES order', () => {
       expect(granted.adminInvokeArns.map((arn) => renderResource(granted.resolve(arn), API_NAMES(granted)))).toEqual(ADMIN_METHOD_ARNS);
     });
 
@@ -388,6 +396,8 @@ describe('SSM parameters for other stacks and apps', () => {
     ['/ciam-gateway/dev/authorizer-function-arn', { 'Fn::GetAtt': [authorizerFunctionId, 'Arn'] }],
     ['/ciam-gateway/dev/brand-table-name', { Ref: tableId }],
     ['/ciam-gateway/dev/brand-table-arn', { 'Fn::GetAtt': [tableId, 'Arn'] }],
+    ['/ciam-gateway/dev/revocations-table-name', { Ref: revocationsTableId }],
+    ['/ciam-gateway/dev/revocations-table-arn', { 'Fn::GetAtt': [revocationsTableId, 'Arn'] }],
   ])('publishes %s', (name, value) => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Name: name, Value: value });
   });
@@ -400,8 +410,8 @@ describe('SSM parameters for other stacks and apps', () => {
     });
   });
 
-  test('has exactly those four parameters', () => {
-    template.resourceCountIs('AWS::SSM::Parameter', 4);
+  test('has exactly those six parameters', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 6);
   });
 });
 

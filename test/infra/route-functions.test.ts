@@ -1,7 +1,7 @@
 import 'aws-cdk-lib/testhelpers/jest-autoclean';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ROUTES, type RouteHandlerName } from '../../lambdas/core/routes';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, TABLES } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, TABLES } from '../../lib/table-definitions';
 import {
   apiMethod,
   concernsDynamoDb,
@@ -32,6 +32,7 @@ function followUpQueue() {
 const BRAND = BRAND_CONFIG_TABLE.id;
 const CUSTOMERS = CUSTOMERS_TABLE.id;
 const AUDIT = AUDIT_TABLE.id;
+const REVOCATIONS = REVOCATIONS_TABLE.id;
 
 /** The writers: a transaction of Put and Delete items on customers (IAM checks each item's action), audit Puts. */
 const CUSTOMER_WRITER = [
@@ -40,13 +41,24 @@ const CUSTOMER_WRITER = [
   `Allow dynamodb:PutItem on ${CUSTOMERS}`,
   `Allow dynamodb:DeleteItem on ${CUSTOMERS}`,
   `Allow dynamodb:PutItem on ${AUDIT}`,
+  `Allow dynamodb:BatchGetItem on ${REVOCATIONS}`,
+];
+
+/** The logout routes: a revocation is an update of its record in a transaction with its audit Put; a used jti a Put. */
+const REVOKER = [
+  `Allow dynamodb:GetItem on ${BRAND}`,
+  `Allow dynamodb:UpdateItem on ${REVOCATIONS}`,
+  `Allow dynamodb:PutItem on ${REVOCATIONS}`,
+  `Allow dynamodb:PutItem on ${AUDIT}`,
 ];
 
 /** The grants table, written out rather than derived from ROUTE_HANDLER_ACCESS, so a change there must change this too. */
 const EXPECTED_DYNAMODB_PERMISSIONS: Readonly<Record<RouteHandlerName, readonly string[]>> = {
   health: [],
   whoami: [],
-  me: [`Allow dynamodb:GetItem on ${BRAND}`, `Allow dynamodb:GetItem on ${CUSTOMERS}`],
+  me: [`Allow dynamodb:GetItem on ${BRAND}`, `Allow dynamodb:GetItem on ${CUSTOMERS}`, `Allow dynamodb:BatchGetItem on ${REVOCATIONS}`],
+  logout: REVOKER,
+  'backchannel-logout': REVOKER,
   'link-customer': CUSTOMER_WRITER,
   'register-customer': CUSTOMER_WRITER,
   'change-identifier': CUSTOMER_WRITER,
@@ -56,11 +68,13 @@ const EXPECTED_DYNAMODB_PERMISSIONS: Readonly<Record<RouteHandlerName, readonly 
     `Allow dynamodb:PutItem on ${BRAND}`,
     `Allow dynamodb:Scan on ${BRAND}`,
     `Allow dynamodb:PutItem on ${AUDIT}`,
+    `Allow dynamodb:GetItem on ${REVOCATIONS}`,
+    `Allow dynamodb:UpdateItem on ${REVOCATIONS}`,
   ],
 };
 
 const ROUTE_HANDLERS = [...new Set(ROUTES.map((route) => route.handler))];
-const CUSTOMER_HANDLERS: RouteHandlerName[] = ['me', 'link-customer', 'register-customer', 'change-identifier'];
+const CUSTOMER_HANDLERS: RouteHandlerName[] = ['me', 'link-customer', 'register-customer', 'change-identifier', 'logout', 'backchannel-logout'];
 const BASIC_HANDLERS: RouteHandlerName[] = ['health', 'whoami'];
 const ADMIN_HANDLER: RouteHandlerName = 'admin-brands';
 const TABLE_HANDLERS: RouteHandlerName[] = [...CUSTOMER_HANDLERS, ADMIN_HANDLER];
@@ -91,12 +105,19 @@ describe('DynamoDB permissions', () => {
     expect(resources[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test('no role in the stack may Query, UpdateItem or batch: only GetItem, PutItem, DeleteItem and Scan', () => {
+  test('no role in the stack may Query or batch-write: only GetItem, BatchGetItem, PutItem, UpdateItem (revocations), DeleteItem and Scan', () => {
     const actions = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
       .flatMap((statement) => [statement.Action].flat())
       .filter((action) => action.startsWith('dynamodb:') || action === '*');
-    expect([...new Set(actions)].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
+    expect([...new Set(actions)].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+  });
+
+  test('only the revocation writers may UpdateItem, and only the revocation table', () => {
+    const updates = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      dynamoDbPermissions((policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement, tableIds).filter((permission) => permission.includes(' dynamodb:UpdateItem ')),
+    );
+    expect(new Set(updates)).toEqual(new Set([`Allow dynamodb:UpdateItem on ${REVOCATIONS}`]));
   });
 
   test('only the admin function may Scan, and only the brand table', () => {
@@ -118,13 +139,14 @@ describe('environment', () => {
     NODE_OPTIONS: '--enable-source-maps',
   });
 
-  test.each(CUSTOMER_HANDLERS)('%s gets the stage, the three table names, audit retention and brand cache TTL', (handler) => {
+  test.each(CUSTOMER_HANDLERS)('%s gets the stage, the four table names, audit retention and brand cache TTL', (handler) => {
     expect(functionProperties(handler).Environment).toEqual({
       Variables: {
         STAGE: 'dev',
         BRAND_TABLE_NAME: { Ref: tableLogicalId(stack, BRAND_CONFIG_TABLE) },
         CUSTOMERS_TABLE_NAME: { Ref: tableLogicalId(stack, CUSTOMERS_TABLE) },
         AUDIT_TABLE_NAME: { Ref: tableLogicalId(stack, AUDIT_TABLE) },
+        REVOCATIONS_TABLE_NAME: { Ref: tableLogicalId(stack, REVOCATIONS_TABLE) },
         AUDIT_RETENTION_DAYS: '30',
         BRAND_CACHE_TTL_SECONDS: '30',
         ...POWERTOOLS(handler),
@@ -139,6 +161,7 @@ describe('environment', () => {
         STAGE: 'dev',
         BRAND_TABLE_NAME: { Ref: tableLogicalId(stack, BRAND_CONFIG_TABLE) },
         AUDIT_TABLE_NAME: { Ref: tableLogicalId(stack, AUDIT_TABLE) },
+        REVOCATIONS_TABLE_NAME: { Ref: tableLogicalId(stack, REVOCATIONS_TABLE) },
         AUDIT_RETENTION_DAYS: '30',
         BRAND_CACHE_TTL_SECONDS: '30',
         AUTHORIZER_CACHE_FLUSH_QUEUE_URL: { Ref: logicalIdOfConstruct(followUpQueue()) },
@@ -181,6 +204,8 @@ describe('admin function', () => {
         `Allow dynamodb:PutItem on ${BRAND}`,
         `Allow dynamodb:Scan on ${BRAND}`,
         `Allow dynamodb:PutItem on ${AUDIT}`,
+        `Allow dynamodb:GetItem on ${REVOCATIONS}`,
+        `Allow dynamodb:UpdateItem on ${REVOCATIONS}`,
         // ?flushAuthorizerCache=true: the API stages registered for the dev authorizer, read from SSM (that path only,
         // not recursive), then FlushStageAuthorizersCache on each: their ids are only known at run time.
         'Allow ssm:GetParametersByPath on arn:${aws}:ssm:${region}:${account}:parameter/ciam-gateway/dev/apis',

@@ -56,9 +56,9 @@ describe('resolveStageConfig', () => {
 
 /**
  * The functions given the audit retention: the customer handlers (me, link-customer, register-customer,
- * change-identifier) and admin-brands.
+ * change-identifier, logout, backchannel-logout) and admin-brands.
  */
-const AUDITED_HANDLER_COUNT = 5;
+const AUDITED_HANDLER_COUNT = 7;
 
 describe('prod stack', () => {
   const template = Template.fromStack(gatewayStack('prod'));

@@ -9,14 +9,14 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
 import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
 import { toCreateTableInput } from '../../lib/local/local-tables';
 import { FakeAwsControlPlane } from '../support/fake-aws-control-plane';
 import { bodyOf, proxyEvent } from '../support/handler-fakes';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ciam-follow-ups';
-const tables = { brands: `brands-${randomUUID()}`, audit: `audit-${randomUUID()}` };
+const tables = { brands: `brands-${randomUUID()}`, revocations: `revocations-${randomUUID()}`, audit: `audit-${randomUUID()}` };
 let client: DynamoDBClient;
 let plane: FakeAwsControlPlane;
 let variables: Record<string, string>;
@@ -25,13 +25,13 @@ beforeAll(async () => {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [AUDIT_TABLE, tables.audit]] as const) {
+  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
     await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
   }
   plane = await FakeAwsControlPlane.start();
   // STAGE=local only to reach DynamoDB Local: with the queue set and no local gateway, the flushes are AWS's.
   variables = {
-    STAGE: 'local', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands, AUDIT_TABLE_NAME: tables.audit, AUDIT_RETENTION_DAYS: '30',
+    STAGE: 'local', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands, AUDIT_TABLE_NAME: tables.audit, REVOCATIONS_TABLE_NAME: tables.revocations, AUDIT_RETENTION_DAYS: '30',
     BRAND_CACHE_TTL_SECONDS: '60', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL,
   };
 });

@@ -10,7 +10,7 @@ import { customerRouteDependencies } from '../../lambdas/adapters/customer-runti
 import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
 import { toCreateTableInput } from '../../lib/local/local-tables';
 import { TestHttpServer } from '../support/jwks-server';
 import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
@@ -20,7 +20,7 @@ import { createMeHandler } from '../../lambdas/handlers/me';
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 let clockMs = NOW_MS;
 const now = () => clockMs;
-const tables = { brands: `brands-${randomUUID()}`, customers: `customers-${randomUUID()}`, audit: `audit-${randomUUID()}` };
+const tables = { brands: `brands-${randomUUID()}`, revocations: `revocations-${randomUUID()}`, customers: `customers-${randomUUID()}`, audit: `audit-${randomUUID()}` };
 let server: TestHttpServer;
 let client: DynamoDBClient;
 let variables: Record<string, string>;
@@ -29,13 +29,13 @@ beforeAll(async () => {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit]] as const) {
+  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
     await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
   }
   server = await TestHttpServer.start();
   variables = {
     STAGE: 'local', ALLOW_LOOPBACK_HTTP: 'true', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands,
-    CUSTOMERS_TABLE_NAME: tables.customers, AUDIT_TABLE_NAME: tables.audit, AUDIT_RETENTION_DAYS: '30',
+    CUSTOMERS_TABLE_NAME: tables.customers, AUDIT_TABLE_NAME: tables.audit, REVOCATIONS_TABLE_NAME: tables.revocations, AUDIT_RETENTION_DAYS: '30',
   };
 });
 
@@ -81,7 +81,7 @@ it('links a customer on the injected clock, and refuses the decision once that c
   const validUntil = Math.floor(clockMs / 1000) + 300;
   const event = proxyEvent({
     method: 'POST', resource: '/v1/customers/link',
-    headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'dana', iss: server.url('/rt') })}`, 'X-Brand-Id': 'rt' },
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'dana', iss: server.url('/rt'), iat: Math.floor(clockMs / 1000) - 60 })}`, 'X-Brand-Id': 'rt' },
     authorizer: { brandId: 'rt', sub: 'dana', principalType: 'customer', scopes: 'openid', validUntil: String(validUntil) },
   });
   const linked = await link(event);
@@ -113,7 +113,7 @@ it('links and shows a customer from a verified ID token, its keys fetched once f
   // An access token as the AWS SDK gets it: no openid. The authorizer verified it; this route only decodes it.
   const event = (input: { method: string; resource: string; body?: unknown; headers?: Record<string, string> }) => proxyEvent({
     ...input,
-    headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'erin', iss: server.url('/idt') })}`, 'X-Brand-Id': 'idt', ...input.headers },
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub: 'erin', iss: server.url('/idt'), iat: nowSeconds - 60 })}`, 'X-Brand-Id': 'idt', ...input.headers },
     authorizer: { brandId: 'idt', sub: 'erin', principalType: 'customer', scopes: 'aws.cognito.signin.user.admin', validUntil: String(nowSeconds + 300) },
   });
 

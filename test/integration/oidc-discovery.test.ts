@@ -149,8 +149,10 @@ describe('vendor-shaped documents', () => {
       userinfoEndpoint: `${oidc}/userinfo`,
       algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'],
       tokenEndpoint: `${oidc}/token`,
+      endSessionEndpoint: `${oidc}/logout`,
     });
-    expect(applyDiscovery(draft, discovered)).toEqual(draft);
+    // The preset knows every endpoint but the end-session one, which discovery adds.
+    expect(applyDiscovery(draft, discovered)).toEqual({ ...draft, endSessionEndpoint: `${oidc}/logout` });
     expect(complete(draft)).toMatchObject({ provider: 'keycloak', issuer, jwksUri: `${oidc}/certs`, userinfoEndpoint: `${oidc}/userinfo` });
   });
 

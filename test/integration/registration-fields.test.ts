@@ -12,14 +12,14 @@ import { readFunctionEnvironment } from '../../lambdas/adapters/function-environ
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
 import { createRegisterCustomerHandler } from '../../lambdas/handlers/register-customer';
-import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE } from '../../lib/table-definitions';
+import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
 import { toCreateTableInput } from '../../lib/local/local-tables';
 import { TestHttpServer } from '../support/jwks-server';
 import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 const now = () => NOW_MS;
-const tables = { brands: `brands-${randomUUID()}`, customers: `customers-${randomUUID()}`, audit: `audit-${randomUUID()}` };
+const tables = { brands: `brands-${randomUUID()}`, revocations: `revocations-${randomUUID()}`, customers: `customers-${randomUUID()}`, audit: `audit-${randomUUID()}` };
 let server: TestHttpServer;
 let client: DynamoDBClient;
 let documents: DynamoDBDocumentClient;
@@ -30,13 +30,13 @@ beforeAll(async () => {
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
   documents = DynamoDBDocumentClient.from(client);
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit]] as const) {
+  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
     await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
   }
   server = await TestHttpServer.start();
   variables = {
     STAGE: 'local', ALLOW_LOOPBACK_HTTP: 'true', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands, BRAND_CACHE_TTL_SECONDS: '0',
-    CUSTOMERS_TABLE_NAME: tables.customers, AUDIT_TABLE_NAME: tables.audit, AUDIT_RETENTION_DAYS: '30',
+    CUSTOMERS_TABLE_NAME: tables.customers, AUDIT_TABLE_NAME: tables.audit, REVOCATIONS_TABLE_NAME: tables.revocations, AUDIT_RETENTION_DAYS: '30',
   };
 });
 
@@ -67,7 +67,7 @@ async function saveBrand(brandId: string, extra: Record<string, unknown>): Promi
 function customerCall(brandId: string, sub: string, resource: string, body?: unknown) {
   return proxyEvent({
     method: 'POST', resource, body,
-    headers: { Authorization: `Bearer ${unverifiedToken({ sub, iss: server.url(`/${brandId}`) })}`, 'X-Brand-Id': brandId },
+    headers: { Authorization: `Bearer ${unverifiedToken({ sub, iss: server.url(`/${brandId}`), iat: Math.floor(NOW_MS / 1000) - 60 })}`, 'X-Brand-Id': brandId },
     authorizer: { brandId, sub, principalType: 'customer', scopes: 'openid', validUntil: String(Math.floor(NOW_MS / 1000) + 300) },
   });
 }

@@ -5,7 +5,7 @@ import { ConfigValidationError } from '../../lambdas/core/errors';
 
 /** What the Lambda runtime sets itself: the region and the role's credentials. */
 const LAMBDA_RUNTIME = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session' };
-const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', ...LAMBDA_RUNTIME };
+const AUTHORIZER = { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', REVOCATIONS_TABLE_NAME: 'revocations', ...LAMBDA_RUNTIME };
 const CUSTOMER = { ...AUTHORIZER, CUSTOMERS_TABLE_NAME: 'customers', AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30' };
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/follow-ups';
 const ADMIN = { ...AUTHORIZER, AUDIT_TABLE_NAME: 'audit', AUDIT_RETENTION_DAYS: '30', AUTHORIZER_CACHE_FLUSH_QUEUE_URL: QUEUE_URL };
@@ -24,21 +24,21 @@ function problemsOf(kind: FunctionKind, source: EnvironmentSource): readonly str
 describe('readFunctionEnvironment', () => {
   it('gives the authorizer its settings, with the defaults', () => {
     expect(readFunctionEnvironment('authorizer', AUTHORIZER)).toEqual({
-      stage: 'prod', brandTableName: 'brands', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, routeScopes: {}, allowLoopbackHttp: false,
+      stage: 'prod', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 60, jwksCooldownSeconds: 30, routeScopes: {}, allowLoopbackHttp: false,
       dynamodbEndpoint: undefined, serviceName: undefined, metricsNamespace: 'CiamGateway', logLevel: 'INFO',
       awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
-      revocationsTableName: undefined, revocationCacheTtlSeconds: 10,
+      revocationCacheTtlSeconds: 10,
     });
   });
 
   it("requires the runtime's region and credentials of a deployed authorizer, but not in local mode, where DynamoDB Local takes any", () => {
-    expect(problemsOf('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands' })).toEqual([
+    expect(problemsOf('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', REVOCATIONS_TABLE_NAME: 'revocations' })).toEqual([
       'AWS_REGION is required unless STAGE=local', 'AWS_ACCESS_KEY_ID is required unless STAGE=local', 'AWS_SECRET_ACCESS_KEY is required unless STAGE=local',
     ]);
     expect(readFunctionEnvironment('authorizer', { STAGE: 'local', BRAND_TABLE_NAME: 'brands' })).toMatchObject({ awsRegion: undefined, awsAccessKeyId: undefined });
     // The session token is optional: long-lived keys have none.
     const { AWS_SESSION_TOKEN: _session, ...keys } = LAMBDA_RUNTIME;
-    expect(readFunctionEnvironment('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', ...keys }).awsSessionToken).toBeUndefined();
+    expect(readFunctionEnvironment('authorizer', { STAGE: 'prod', BRAND_TABLE_NAME: 'brands', REVOCATIONS_TABLE_NAME: 'revocations', ...keys }).awsSessionToken).toBeUndefined();
   });
 
   it('reads every setting of each kind, and only those', () => {
@@ -51,27 +51,29 @@ describe('readFunctionEnvironment', () => {
     const local = { allowLoopbackHttp: true, dynamodbEndpoint: 'http://127.0.0.1:8000' };
     expect(readFunctionEnvironment('basic', everything)).toEqual({ stage: 'local', ...powertools });
     expect(readFunctionEnvironment('authorizer', everything)).toEqual({
-      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, routeScopes: { local: { 'GET /x': ['a'] } },
+      stage: 'local', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, routeScopes: { local: { 'GET /x': ['a'] } },
       ...local, ...powertools, awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
-      revocationsTableName: undefined, revocationCacheTtlSeconds: 10,
+      revocationCacheTtlSeconds: 10,
     });
     expect(readFunctionEnvironment('customer', everything)).toEqual({
-      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, customersTableName: 'customers', auditTableName: 'audit',
+      stage: 'local', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, customersTableName: 'customers', auditTableName: 'audit',
       auditRetentionDays: 30, ...local, ...powertools,
     });
     expect(readFunctionEnvironment('admin', everything)).toEqual({
-      stage: 'local', brandTableName: 'brands', brandCacheTtlSeconds: 0, auditTableName: 'audit', auditRetentionDays: 30,
+      stage: 'local', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 0, auditTableName: 'audit', auditRetentionDays: 30,
       localGatewayUrl: 'http://127.0.0.1:3000', ...local, ...powertools,
     });
   });
 
   it('names every missing variable of the kind at once, an empty value counting as missing', () => {
     expect(problemsOf('basic', {})).toEqual(['STAGE is required']);
-    expect(problemsOf('authorizer', { ...LAMBDA_RUNTIME, STAGE: '', BRAND_TABLE_NAME: '' })).toEqual(['STAGE is required', 'BRAND_TABLE_NAME is required']);
-    expect(problemsOf('customer', { STAGE: 'prod' })).toEqual([
-      'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required',
+    expect(problemsOf('authorizer', { ...LAMBDA_RUNTIME, STAGE: '', BRAND_TABLE_NAME: '' })).toEqual([
+      'STAGE is required', 'BRAND_TABLE_NAME is required', 'REVOCATIONS_TABLE_NAME is required unless STAGE=local',
     ]);
-    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b' })).toEqual([
+    expect(problemsOf('customer', { STAGE: 'prod' })).toEqual([
+      'BRAND_TABLE_NAME is required', 'REVOCATIONS_TABLE_NAME is required unless STAGE=local', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required',
+    ]);
+    expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b', REVOCATIONS_TABLE_NAME: 'r' })).toEqual([
       'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required', 'AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local',
     ]);
     expect(problemsOf('cache-flush', { STAGE: 'prod' })).toEqual(['AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local']);
@@ -122,7 +124,7 @@ describe('readFunctionEnvironment', () => {
 
   it('reports bad values together with missing variables', () => {
     expect(problemsOf('authorizer', { ...LAMBDA_RUNTIME, JWKS_COOLDOWN_SECONDS: 'x' })).toEqual([
-      'STAGE is required', 'BRAND_TABLE_NAME is required', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600',
+      'STAGE is required', 'BRAND_TABLE_NAME is required', 'JWKS_COOLDOWN_SECONDS must be an integer from 1 to 600', 'REVOCATIONS_TABLE_NAME is required unless STAGE=local',
     ]);
   });
 
@@ -148,8 +150,8 @@ describe('readFunctionEnvironment', () => {
 
 describe('functionEnvironmentVariables', () => {
   it('writes the given settings under their variable names, and the Powertools defaults', () => {
-    expect(functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: '${Token[TOKEN.1]}', brandCacheTtlSeconds: 60, serviceName: 'ciam-authorizer' })).toEqual({
-      STAGE: 'prod', BRAND_TABLE_NAME: '${Token[TOKEN.1]}', BRAND_CACHE_TTL_SECONDS: '60', POWERTOOLS_SERVICE_NAME: 'ciam-authorizer',
+    expect(functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: '${Token[TOKEN.1]}', revocationsTableName: 'r', brandCacheTtlSeconds: 60, serviceName: 'ciam-authorizer' })).toEqual({
+      STAGE: 'prod', BRAND_TABLE_NAME: '${Token[TOKEN.1]}', REVOCATIONS_TABLE_NAME: 'r', BRAND_CACHE_TTL_SECONDS: '60', POWERTOOLS_SERVICE_NAME: 'ciam-authorizer',
       POWERTOOLS_METRICS_NAMESPACE: 'CiamGateway', POWERTOOLS_LOG_LEVEL: 'INFO',
     });
   });
@@ -169,17 +171,17 @@ describe('functionEnvironmentVariables', () => {
 
   it('writes route scopes as the JSON the function reads back, and names their variable for a deferred writer', () => {
     const routeScopes = { abcdef1234: { 'GET /orders/{id}': ['orders:read'] } };
-    const variables = functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', routeScopes });
+    const variables = functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', revocationsTableName: 'r', routeScopes });
     expect(variables).toMatchObject({ ROUTE_SCOPES: JSON.stringify(routeScopes) });
     expect(readFunctionEnvironment('authorizer', { ...variables, ...LAMBDA_RUNTIME }).routeScopes).toEqual(routeScopes);
     expect(environmentVariableName('routeScopes')).toBe('ROUTE_SCOPES');
-    expect(() => functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', routeScopes: { abcdef1234: { 'GET x': [] } } })).toThrow(
+    expect(() => functionEnvironmentVariables('authorizer', { stage: 'prod', brandTableName: 'b', revocationsTableName: 'r', routeScopes: { abcdef1234: { 'GET x': [] } } })).toThrow(
       new ConfigValidationError('ENVIRONMENT_INVALID', ['ROUTE_SCOPES: abcdef1234: "GET x": the path must start with /']),
     );
   });
 
   it('refuses values the function would refuse, naming each', () => {
-    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x', authorizerCacheFlushQueueUrl: QUEUE_URL })).toThrow(
+    expect(() => functionEnvironmentVariables('admin', { stage: 'prod', brandTableName: 'b', revocationsTableName: 'r', auditTableName: 'a', auditRetentionDays: 0, localGatewayUrl: 'http://x', authorizerCacheFlushQueueUrl: QUEUE_URL })).toThrow(
       new ConfigValidationError('ENVIRONMENT_INVALID', ['AUDIT_RETENTION_DAYS must be an integer from 1 to 3650', 'LOCAL_GATEWAY_URL is only allowed when STAGE=local']),
     );
   });

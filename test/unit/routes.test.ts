@@ -40,6 +40,7 @@ describe('routeScopesOf', () => {
     const routeScopes = parseRouteScopes(routeScopesOf(ROUTES));
     expect(routeScopes).toEqual({
       'GET /v1/whoami': [], 'GET /v1/me': [], 'POST /v1/customers/link': [], 'POST /v1/customers/register': [], 'PUT /v1/customers/identifiers': [],
+      'POST /v1/logout': [],
     });
     expect(Object.keys(routeScopes).some((key) => key.includes('/admin') || key.includes('/health'))).toBe(false);
   });

@@ -76,6 +76,17 @@ describe('output', () => {
     expect(api.lastRequest?.body).toEqual({});
   });
 
+  it('revokes a subject or a session, and refuses to guess when given neither or both', async () => {
+    api.answerWith({ status: 200, body: { brandId: 'acme', revoked: 'subject', sub: 'user-1', revokedAt: 1_700_000_000 } });
+    expect(await cli(['brands', 'revoke', 'acme', '--sub', 'user-1'])).toEqual({ code: EXIT.ok, err: '', out: 'revoked subject user-1 of acme' });
+    expect(api.lastRequest).toMatchObject({ method: 'POST', url: '/v1/admin/brands/acme/revocations', body: { sub: 'user-1' } });
+    api.answerWith({ status: 200, body: { brandId: 'acme', revoked: 'session', sid: 's-1', revokedAt: 1_700_000_000 } });
+    expect((await cli(['brands', 'revoke', 'acme', '--sid', 's-1'])).out).toBe('revoked session s-1 of acme');
+    expect(api.lastRequest?.body).toEqual({ sid: 's-1' });
+    expect((await cli(['brands', 'revoke', 'acme'])).code).toBe(EXIT.usage);
+    expect((await cli(['brands', 'revoke', 'acme', '--sub', 'a', '--sid', 'b'])).code).toBe(EXIT.usage);
+  });
+
   it('lists presets without an endpoint, all or one, as text or JSON', async () => {
     const all = await cli(['presets'], {});
     expect(all.code).toBe(EXIT.ok);

@@ -7,6 +7,7 @@ import { AdminError, UpstreamError } from '../../../lambdas/core/errors';
 import { versionToReplace, type IfMatch } from '../../../lambdas/core/if-match';
 import { createAdminBrandsHandler } from '../../../lambdas/handlers/admin-brands';
 import { fakeClock, minimalBrandInput, NOW } from '../fixtures';
+import { FakeRevocationStore } from '../revocation-fakes';
 import { bodyOf, proxyEvent, recordingObservability } from '../../support/handler-fakes';
 
 const OPERATOR = 'arn:aws:iam::123456789012:user/operator';
@@ -57,6 +58,7 @@ function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
   const clock = fakeClock();
   const store = new FakeBrandStore(clock.now);
   const checks: { brand: BrandConfig; sampleToken: string | undefined }[] = [];
+  const revocations = new FakeRevocationStore();
   let flushes = 0;
   const deps: AdminDependencies = {
     store,
@@ -69,9 +71,11 @@ function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
       flushes += 1;
       return options.flush ? options.flush() : FLUSHED;
     },
+    revocations,
+    now: clock.now,
     observability: recordingObservability(),
   };
-  return { handle: createAdminBrandsHandler(deps), store, checks, flushes: () => flushes, clock };
+  return { handle: createAdminBrandsHandler(deps), store, revocations, checks, flushes: () => flushes, clock };
 }
 
 const put = (brandId: string, body: unknown, extra: { ifMatch?: string; query?: Record<string, string> } = {}) =>
@@ -274,5 +278,49 @@ describe('the other admin routes', () => {
   it('refuses a route it does not serve', async () => {
     const response = await setup().handle(proxyEvent({ method: 'PATCH', resource: '/v1/admin/brands/{brandId}', pathParameters: { brandId: 'brand-a' } }));
     expect([response.statusCode, bodyOf(response).code]).toEqual([400, 'BODY_INVALID']);
+  });
+});
+
+describe('/v1/admin/brands/{brandId}/revocations', () => {
+  const revoke = (brandId: string, body: unknown) =>
+    proxyEvent({ method: 'POST', resource: '/v1/admin/brands/{brandId}/revocations', pathParameters: { brandId }, body, userArn: OPERATOR });
+  const lookUp = (brandId: string, query: Record<string, string>) =>
+    proxyEvent({ method: 'GET', resource: '/v1/admin/brands/{brandId}/revocations', pathParameters: { brandId }, query, userArn: OPERATOR });
+
+  it("revokes a subject's tokens issued until now, audited with the operator", async () => {
+    const { handle, revocations } = await withBrand();
+    const response = await handle(revoke('brand-a', { sub: 'user-1' }));
+    expect([response.statusCode, bodyOf(response)]).toEqual([200, { brandId: 'brand-a', revoked: 'subject', sub: 'user-1', revokedAt: NOW }]);
+    expect(await revocations.stateOf('brand-a', 'user-1')).toEqual({ subRevokedBefore: NOW });
+    expect(revocations.audited[0]?.request).toEqual({ requestId: 'req-1', actor: OPERATOR });
+  });
+
+  it('revokes a session, and shows what is recorded for it or for a subject', async () => {
+    const { handle } = await withBrand();
+    expect(bodyOf(await handle(revoke('brand-a', { sid: 'session-1' })))).toMatchObject({ revoked: 'session', sid: 'session-1' });
+    expect(bodyOf(await handle(lookUp('brand-a', { sid: 'session-1' })))).toEqual({
+      brandId: 'brand-a', sid: 'session-1', revocation: { revokedAt: NOW, source: 'admin', expiresAt: 0 },
+    });
+    expect(bodyOf(await handle(lookUp('brand-a', { sub: 'user-9' })))).toEqual({ brandId: 'brand-a', sub: 'user-9', revocation: null });
+  });
+
+  it.each([[{}], [{ sub: 'a', sid: 'b' }], [{ sub: '' }], [{ sub: 42 }], [{ user: 'a' }]])('refuses the body %j, revoking nothing', async (body) => {
+    const { handle, revocations } = await withBrand();
+    const response = await handle(revoke('brand-a', body));
+    expect([response.statusCode, bodyOf(response).code]).toEqual([400, 'BODY_INVALID']);
+    expect(revocations.records.size).toBe(0);
+  });
+
+  it('refuses a lookup naming neither or both of sub and sid', async () => {
+    const { handle } = await withBrand();
+    expect((await handle(lookUp('brand-a', {}))).statusCode).toBe(400);
+    expect((await handle(lookUp('brand-a', { sub: 'a', sid: 'b' }))).statusCode).toBe(400);
+  });
+
+  it('answers 404 for a brand that does not exist', async () => {
+    const { handle, revocations } = setup();
+    const response = await handle(revoke('brand-z', { sub: 'user-1' }));
+    expect([response.statusCode, bodyOf(response).code]).toEqual([404, 'BRAND_NOT_FOUND']);
+    expect(revocations.records.size).toBe(0);
   });
 });

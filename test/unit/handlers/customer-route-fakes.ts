@@ -10,6 +10,7 @@ import type { UserinfoClient } from '../../../lambdas/adapters/userinfo-client';
 import type { JsonObject } from '../../../lambdas/core/decode-unverified-jwt';
 import { createTokenVerifier } from '../../../lambdas/core/verify-token';
 import { FakeStore } from '../customer-fakes';
+import { FakeRevocationStore } from '../revocation-fakes';
 import { brand, fakeClock, fakeResolver, ISSUER, NOW } from '../fixtures';
 import { proxyEvent, recordingObservability, unverifiedToken } from '../../support/handler-fakes';
 
@@ -45,16 +46,24 @@ export function customerRoute(options: CustomerRouteOptions = {}) {
   };
   const theBrand = brand(options.brand);
   const verifyToken = createTokenVerifier({ resolveKey: fakeResolver(options.keys ?? {}).resolveKey, now: clock.now });
+  const revocations = new FakeRevocationStore();
   const deps: CustomerRouteDependencies = {
     store,
-    callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, verifyToken, now: clock.now }),
+    revocations,
+    callerOf: createCallerResolver({ findBrand: async (id) => (id === theBrand.brandId ? theBrand : undefined), userinfo, verifyToken, revocations, now: clock.now }),
     now: clock.now,
     observability,
   };
-  return { deps, store, clock, observability, state };
+  return { deps, store, revocations, clock, observability, state };
 }
 
-/** A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW. */
+/** When the fixtures' tokens were issued: a minute before NOW. */
+export const TOKEN_IAT = NOW - 60;
+
+/**
+ * A request the CIAM authorizer allowed for `sub`, its decision valid for five minutes from the fixtures' NOW, its
+ * token issued at TOKEN_IAT (with a `sid`, when given).
+ */
 export function customerEvent(input: {
   method: string;
   resource: string;
@@ -64,6 +73,7 @@ export function customerEvent(input: {
   principalType?: string;
   /** The scopes the authorizer found in the access token. @default 'openid' */
   scopes?: string;
+  sid?: string;
   headers?: Record<string, string>;
 }) {
   const sub = input.sub ?? CUID;
@@ -71,7 +81,11 @@ export function customerEvent(input: {
     method: input.method,
     resource: input.resource,
     body: input.body,
-    headers: { Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: ISSUER })}`, 'X-Brand-Id': 'brand-a', ...input.headers },
+    headers: {
+      Authorization: `Bearer ${unverifiedToken({ sub: input.tokenSub ?? sub, iss: ISSUER, iat: TOKEN_IAT, ...(input.sid === undefined ? {} : { sid: input.sid }) })}`,
+      'X-Brand-Id': 'brand-a',
+      ...input.headers,
+    },
     authorizer: {
       principalId: `brand-a|${sub}`, brandId: 'brand-a', sub, principalType: input.principalType ?? 'customer', scopes: input.scopes ?? 'openid', validUntil: String(NOW + 300),
     },

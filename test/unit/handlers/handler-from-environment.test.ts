@@ -6,7 +6,7 @@ import { proxyEvent } from '../../support/handler-fakes';
 describe('handlerFromEnvironment', () => {
   it('reads the environment and builds the handler once, not per call', async () => {
     const build = jest.fn((env: { stage: string; brandCacheTtlSeconds: number }) => async (event: string) => `${env.stage}/${env.brandCacheTtlSeconds}/${event}`);
-    const handle = handlerFromEnvironment('authorizer', build, { source: { STAGE: 'dev', BRAND_TABLE_NAME: 'brands', BRAND_CACHE_TTL_SECONDS: '30', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' } });
+    const handle = handlerFromEnvironment('authorizer', build, { source: { STAGE: 'dev', BRAND_TABLE_NAME: 'brands', REVOCATIONS_TABLE_NAME: 'revocations', BRAND_CACHE_TTL_SECONDS: '30', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' } });
     expect(build).toHaveBeenCalledTimes(1);
     expect(build.mock.calls[0]?.[0]).toMatchObject({ stage: 'dev', brandTableName: 'brands', brandCacheTtlSeconds: 30, jwksCooldownSeconds: 30 });
     await expect(handle('a')).resolves.toBe('dev/30/a');
@@ -19,7 +19,8 @@ describe('handlerFromEnvironment', () => {
     const handle = handlerFromEnvironment('customer', build, { source: { STAGE: 'dev', AUDIT_RETENTION_DAYS: 'forever' } });
     expect(build).not.toHaveBeenCalled();
     const problems = [
-      'BRAND_TABLE_NAME is required', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS must be an integer from 1 to 3650',
+      'BRAND_TABLE_NAME is required', 'REVOCATIONS_TABLE_NAME is required unless STAGE=local', 'CUSTOMERS_TABLE_NAME is required', 'AUDIT_TABLE_NAME is required',
+      'AUDIT_RETENTION_DAYS must be an integer from 1 to 3650',
     ];
     for (let i = 0; i < 2; i += 1) {
       const failure = handle('event');
