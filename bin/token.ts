@@ -5,14 +5,13 @@
  * `openid`). Local mode (`npm start`) must be running. Any failure is one line on stderr and exit code 1.
  */
 import { parseArgs } from 'node:util';
-import { explainNetworkError, oneLine } from '../lib/cli/explain-failure';
 import { DEMO_SCOPES } from '../lib/local/demo-ciam';
-import { clientCredentialsToken, DEMO_CIAM_TIMEOUT_SECONDS, userTokens } from '../lib/local/demo-login';
-import { LOCAL_DEFAULTS } from '../lib/local/local-settings';
+import { demoCiamIssuer, runDemoCiamScript } from '../lib/local/demo-ciam-script';
+import { clientCredentialsToken, userTokens } from '../lib/local/demo-login';
 
-const issuer = `http://127.0.0.1:${process.env.CIAM_PORT || LOCAL_DEFAULTS.ciamPort}`;
+const issuer = demoCiamIssuer(process.env);
 
-async function main(): Promise<string> {
+runDemoCiamScript('token', issuer, async (print) => {
   const { values } = parseArgs({
     options: {
       user: { type: 'string', default: 'demo' },
@@ -22,25 +21,9 @@ async function main(): Promise<string> {
     },
   });
   const scope = values.scope ?? '';
-  if (values.client) return clientCredentialsToken(issuer, scope);
+  if (values.client) return print(await clientCredentialsToken(issuer, scope));
   const tokens = await userTokens(issuer, values.user ?? 'demo', scope);
-  if (!values['id-token']) return tokens.accessToken;
+  if (!values['id-token']) return print(tokens.accessToken);
   if (tokens.idToken === undefined) throw new Error('no ID token: the scope must hold openid');
-  return tokens.idToken;
-}
-
-/** fetch rejects with TypeError('fetch failed') for any network failure, and a TimeoutError past its deadline. */
-function isNetworkFailure(err: unknown): boolean {
-  return (err instanceof TypeError && err.message === 'fetch failed') || (err instanceof Error && err.name === 'TimeoutError');
-}
-
-main().then(
-  (token) => process.stdout.write(`${token}\n`),
-  (err: unknown) => {
-    const reason = isNetworkFailure(err)
-      ? `${explainNetworkError(err, issuer, DEMO_CIAM_TIMEOUT_SECONDS).message}: is local mode running? (npm start)`
-      : oneLine(err instanceof Error ? err.message : String(err));
-    console.error(`token: ${reason}`);
-    process.exit(1);
-  },
-);
+  print(tokens.idToken);
+});

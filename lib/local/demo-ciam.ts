@@ -2,16 +2,27 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
+import { DemoSessions, type EndedSessions } from './demo-sessions';
 
 /**
  * The demo CIAM of local mode: a real OpenID provider (oidc-provider) on 127.0.0.1 with discovery, JWKS,
  * userinfo, authorization code + PKCE (oidc-provider's dev login and consent pages, where any password
  * works) and client credentials. Access tokens are RS256 JWTs (`typ: at+jwt`) for the `DEMO_AUDIENCE` API.
+ * Given a back-channel logout URI, the demo client registers it: a logout at the demo CIAM then calls it with a logout
+ * token, and the client's access tokens carry the session's `sid` (as its ID tokens and logout tokens do).
  */
 export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', redirectUri: 'http://127.0.0.1/callback' } as const;
 /** oidc-provider wants resource indicators (RFC 8707) to be absolute URIs. */
 export const DEMO_AUDIENCE = 'https://loyalty.example/api';
 export const DEMO_SCOPES = ['openid', 'profile', 'email', 'phone', 'loyalty'] as const;
+
+export interface DemoCiamOptions {
+  /** The demo client's OpenID Connect back-channel logout URI (`backchannel_logout_session_required`). @default none */
+  readonly backchannelLogoutUri?: string;
+}
+
+/** The login names the demo account API takes. */
+export const DEMO_LOGIN_PATTERN = /^[a-z0-9._-]{1,64}$/;
 
 export interface DemoCiam {
   readonly issuer: string;
@@ -62,7 +73,7 @@ async function newSigningKey(): Promise<{ privateJwk: SigningKey; publicJwk: Sig
   return { privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...(await exportJWK(publicKey)), ...meta } };
 }
 
-export async function startDemoCiam(port: number): Promise<DemoCiam> {
+export async function startDemoCiam(port: number, options: DemoCiamOptions = {}): Promise<DemoCiam> {
   const { default: OidcProvider } = await import('oidc-provider');
   // The issuer names the port, so the socket is bound first (port 0 picks a free one) and the provider built after.
   let provider: Provider | undefined;
@@ -71,6 +82,7 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
   const changedClaims = new Map<string, Record<string, unknown>>();
   const claimsOf = (login: string) => ({ ...demoUserClaims(login), ...changedClaims.get(login) });
   const keys: { privateJwk: SigningKey; publicJwk: SigningKey }[] = [await newSigningKey()];
+  const sessions = new DemoSessions();
 
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/jwks')) {
@@ -78,8 +90,11 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
       if (!jwksAvailable) return void res.writeHead(503).end('down');
     }
     if (req.url === '/userinfo') return void userinfo(req, res);
-    const user = /^\/demo\/users\/([a-z0-9._-]{1,64})$/.exec(req.url ?? '')?.[1];
-    if (user && req.method === 'PUT') return void updateUser(user, req, res);
+    const [, user, action] = /^\/demo\/users\/([^/]+)(\/logout)?$/.exec(req.url ?? '') ?? [];
+    if (user && DEMO_LOGIN_PATTERN.test(user)) {
+      if (!action && req.method === 'PUT') return void updateUser(user, req, res);
+      if (action && req.method === 'POST') return void logout(user, res);
+    }
     if (!provider) return void res.writeHead(503).end();
     provider.callback()(req, res);
   });
@@ -89,24 +104,33 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const build = (): Provider =>
-    new OidcProvider(issuer, {
+  const build = (): Provider => {
+    const built = new OidcProvider(issuer, {
       clients: [{
         client_id: DEMO_CLIENT.clientId,
         client_secret: DEMO_CLIENT.clientSecret,
         grant_types: ['authorization_code', 'client_credentials'],
         redirect_uris: [DEMO_CLIENT.redirectUri],
         response_types: ['code'],
+        // With a back-channel URI and a required session, oidc-provider puts the session's `sid` in the authorization
+        // code, the ID token and the logout token (Client#includeSid), and so in the access token's `sid` (below).
+        ...(options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
       }],
       jwks: { keys: keys.map((k) => k.privateJwk) },
       scopes: [...DEMO_SCOPES],
       claims: OIDC_CLAIMS,
       findAccount: (_ctx, accountId) => ({ accountId, claims: () => claimsOf(accountId) as { sub: string } }),
       pkce: { required: () => true },
+      // oidc-provider leaves `sid` out of JWT access tokens; a client-credentials token has none.
+      extraTokenClaims: (_ctx, token) => ('sid' in token && token.sid ? { sid: token.sid } : undefined),
+      fetch: sessions.fetch,
       ttl: { AccessToken: 900, AuthorizationCode: 60, ClientCredentials: 900, Grant: 3600, IdToken: 900, Interaction: 600, Session: 3600 },
       features: {
         devInteractions: { enabled: true },
         clientCredentials: { enabled: true },
+        backchannelLogout: { enabled: true },
+        // A client revokes its own tokens only (oidc-provider's default also lets a confidential client try others').
+        revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => DEMO_AUDIENCE,
@@ -121,6 +145,9 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
         },
       },
     });
+    sessions.follow(built);
+    return built;
+  };
   provider = build();
 
   /**
@@ -159,6 +186,21 @@ export async function startDemoCiam(port: number): Promise<DemoCiam> {
     }
     changedClaims.set(login, { ...changedClaims.get(login), ...Object.fromEntries(entries) });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(claimsOf(login)));
+  }
+
+  /**
+   * A demo-only endpoint of the account API (no auth: local mode only) that ends every session of the user, as a
+   * logout at the CIAM (or support staff) would: 200 with what happened, or 404 when the user has no session.
+   */
+  async function logout(login: string, res: ServerResponse): Promise<void> {
+    let ended: EndedSessions | undefined;
+    try {
+      ended = provider && (await sessions.end(provider, login));
+    } catch (err) {
+      return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'server_error', message: String(err) }));
+    }
+    if (!ended) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'no_session', user: login }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ended));
   }
 
   return {

@@ -8,6 +8,14 @@ import { DEMO_AUDIENCE, DEMO_CLIENT, type DemoCiam } from './demo-ciam';
 /** The brands local mode starts with: `demo`, which trusts the demo CIAM, and those of LOCAL_BRANDS_FILE. */
 
 export const DEMO_BRAND_ID = 'demo';
+/**
+ * The gateway's OpenID Connect back-channel logout receiver for the demo brand (`POST /v1/brands/{brandId}/backchannel-logout`),
+ * which the demo CIAM's client registers.
+ */
+export function demoBackchannelLogoutUri(gatewayUrl: string): string {
+  return `${gatewayUrl}/v1/brands/${DEMO_BRAND_ID}/backchannel-logout`;
+}
+
 /** Local mode's brands may use http://127.0.0.1 URIs, as its functions do (ALLOW_LOOPBACK_HTTP). */
 const LOCAL_URI_POLICY = { allowLoopbackHttp: true };
 

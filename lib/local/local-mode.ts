@@ -4,7 +4,7 @@ import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
 import { LOCAL_TABLES } from './local-tables';
 import { startDemoCiam, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { demoBrand, readBrandsFile, seedBrands } from './local-brands';
+import { demoBackchannelLogoutUri, demoBrand, readBrandsFile, seedBrands } from './local-brands';
 import { localFunctions, localFunctionVariables } from './local-functions';
 import { startLocalGateway } from './local-gateway';
 import { consumerRoutes, readRoutesFile } from './local-routes';
@@ -55,15 +55,11 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const consumerScopes = options.routesFile ? await readRoutesFile(options.routesFile, ROUTES) : undefined;
     const dynamodb = await startDynamoDbLocal();
     stops.push(() => dynamodb.stop());
-    const ciam = await startDemoCiam(options.ciamPort);
-    stops.push(() => ciam.close());
-
     const client = createDocumentClient({ dynamodbEndpoint: dynamodb.endpoint });
     stops.push(async () => client.destroy());
     for (const [table, name] of Object.entries(LOCAL_TABLE_NAMES) as [keyof typeof LOCAL_TABLE_NAMES, string][]) {
       await client.send(new CreateTableCommand(LOCAL_TABLES[table](name)));
     }
-    await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), ...extraBrands], now);
 
     const timers = options.timers ?? new LocalTimers(now);
     const gateway = await startLocalGateway({
@@ -97,6 +93,11 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     stops.push(() => gateway.close());
     // Stopped first: a follow-up flush must not run against a gateway that is closing.
     stops.push(async () => timers.stop());
+
+    // Started after the gateway, whose URL its demo client registers for back-channel logouts.
+    const ciam = await startDemoCiam(options.ciamPort, { backchannelLogoutUri: demoBackchannelLogoutUri(gateway.url) });
+    stops.push(() => ciam.close());
+    await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), ...extraBrands], now);
     return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {
     await stop();

@@ -31,8 +31,8 @@ async function call(token: string, method: string, path: string, body?: string):
 it("logs the caller out: the same token is refused on the customer routes, another user's still works", async () => {
   const [lou, otto] = await Promise.all([login('lou'), login('otto')]);
   expect((await call(lou, 'GET', '/v1/me')).status).toBe(200);
-  // The demo CIAM's access tokens carry no sid: a session logout revokes the subject.
-  expect(await call(lou, 'POST', '/v1/logout')).toEqual({ status: 200, body: { revoked: 'subject' } });
+  // The demo CIAM's access tokens carry the session's sid: the logout revokes that session.
+  expect(await call(lou, 'POST', '/v1/logout')).toEqual({ status: 200, body: { revoked: 'session' } });
   expect(await call(lou, 'GET', '/v1/me')).toMatchObject({ status: 401, body: { code: 'TOKEN_REVOKED' } });
   expect((await call(otto, 'GET', '/v1/me')).status).toBe(200);
 });
