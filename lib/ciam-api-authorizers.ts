@@ -4,6 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routeScopeOverlaps, routeScopesProblems, type RouteScopes } from '../lambdas/core/route-scopes';
 import { registerApiStage } from './api-stage-registry';
+import { REVOCATION_BUDGET, revocationDelay } from './ciam-authorizer-defaults';
 import { corsResponseHeaders, GATEWAY_RESPONSES, type GatewayResponseType } from './gateway-responses';
 
 /** CORS on the authorizer's gateway responses. */
@@ -47,6 +48,8 @@ export interface ApiAuthorizersProps {
   readonly stage: string;
   /** How long API Gateway caches a decision per (Authorization, X-Brand-Id). */
   readonly resultsCacheTtl: Duration;
+  /** How long the function keeps a subject's and session's revocation state: with `resultsCacheTtl`, the revocation delay. */
+  readonly revocationCacheTtl: Duration;
   /**
    * How long the function keeps a brand's config in memory, recorded with each API's registration.
    * @default - not recorded: an imported function is the gateway's own, whose TTL the admin API knows
@@ -61,6 +64,9 @@ export interface ApiAuthorizersProps {
 
 /** The id of the synth warning about overlapping route scopes, for `Annotations.acknowledgeWarning`. */
 export const ROUTE_SCOPE_OVERLAP_WARNING = '@ciam-gateway/route-scope-overlap';
+
+/** The id of the synth warning about a revocation delay over REVOCATION_BUDGET, for `Annotations.acknowledgeWarning`. */
+export const REVOCATION_BUDGET_WARNING = '@ciam-gateway/revocation-budget';
 
 interface Attached {
   readonly authorizer: RequestAuthorizer;
@@ -114,6 +120,7 @@ export class ApiAuthorizers {
     if (given.gatewayResponses ?? true) addGatewayResponses(api, given.cors?.allowOrigins[0]);
     const routeScopes = given.routeScopes ?? {};
     warnAboutOverlaps(api, routeScopes);
+    warnAboutRevocationDelay(api, this.props.resultsCacheTtl, this.props.revocationCacheTtl);
     registerApiStage(this.owner, { stage: this.props.stage, api, brandConfigCacheTtl: this.props.brandConfigCacheTtl });
     this.attached.set(api, { authorizer, routeScopes, optionsKey: optionsKey(given) });
     return authorizer;
@@ -175,6 +182,16 @@ function warnAboutOverlaps(api: IRestApi, routeScopes: RouteScopes): void {
   Annotations.of(api).addWarningV2(
     ROUTE_SCOPE_OVERLAP_WARNING,
     `CIAM route scopes overlap (a {param} is * in the policy, and * matches across /): ${lines.join('; ')}`,
+  );
+}
+
+function warnAboutRevocationDelay(api: IRestApi, resultsCacheTtl: Duration, revocationCacheTtl: Duration): void {
+  const delay = revocationDelay(resultsCacheTtl, revocationCacheTtl).toSeconds();
+  if (delay <= REVOCATION_BUDGET.toSeconds()) return;
+  Annotations.of(api).addWarningV2(
+    REVOCATION_BUDGET_WARNING,
+    `A revoked token may get through this API for up to ${delay} s (resultsCacheTtl ${resultsCacheTtl.toSeconds()} s + the authorizer's ` +
+      `revocation cache TTL ${revocationCacheTtl.toSeconds()} s), over the ${REVOCATION_BUDGET.toSeconds()} s budget: lower resultsCacheTtl, or acknowledge this warning`,
   );
 }
 

@@ -13,8 +13,9 @@ export interface ImportCiamAuthorizerProps {
   /** The deployed gateway stage whose authorizer to use: its SSM parameters `/ciam-gateway/<stage>/…`. */
   readonly stage: string;
   /**
-   * How long API Gateway caches a decision per (Authorization, X-Brand-Id) on your APIs; 0 to 3600 s.
-   * @default Duration.seconds(300)
+   * How long API Gateway caches a decision per (Authorization, X-Brand-Id) on your APIs; 0 to 3600 s. With the
+   * stage's revocation cache TTL (10 s) it is how long a revoked token may still get through: synth warns over 15 s.
+   * @default Duration.seconds(5)
    */
   readonly resultsCacheTtl?: Duration;
 }
@@ -49,6 +50,8 @@ export class ImportedCiamAuthorizer extends Construct {
       handler: this.handler,
       stage: props.stage,
       resultsCacheTtl: props.resultsCacheTtl ?? CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl,
+      // The gateway stack's authorizer keeps the default.
+      revocationCacheTtl: CIAM_AUTHORIZER_DEFAULTS.revocationCacheTtl,
       routeScopesProblems: (_api, routeScopes) => (namesAnyScope(routeScopes) ? [importedRouteScopesRefusal(props.stage)] : []),
     });
   }

@@ -1,7 +1,7 @@
 export { registerApiStage, type ApiStageRegistration } from './api-stage-registry';
-export { ROUTE_SCOPE_OVERLAP_WARNING, type AuthorizerForOptions, type CiamCorsOptions } from './ciam-api-authorizers';
+export { REVOCATION_BUDGET_WARNING, ROUTE_SCOPE_OVERLAP_WARNING, type AuthorizerForOptions, type CiamCorsOptions } from './ciam-api-authorizers';
 export { CiamAuthorizer, type CiamAuthorizerFunctionProps, type CiamAuthorizerProps } from './ciam-authorizer';
-export { CIAM_AUTHORIZER_DEFAULTS } from './ciam-authorizer-defaults';
+export { CIAM_AUTHORIZER_DEFAULTS, REVOCATION_BUDGET, revocationDelay } from './ciam-authorizer-defaults';
 export { ImportedCiamAuthorizer, importCiamAuthorizer, type ImportCiamAuthorizerProps } from './ciam-authorizer-from-stage';
 export { CiamGatewayApi, type CiamAuthorizerSource, type CiamGatewayApiProps } from './ciam-gateway-api';
 export { CIAM_GATEWAY_API_DEFAULTS, CIAM_GATEWAY_TABLES_DEFAULTS } from './ciam-gateway-defaults';

@@ -1,11 +1,15 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CIAM_AUTHORIZER_DEFAULTS } from './ciam-authorizer-defaults';
 
 /** Per-stage deployment settings. */
 export interface StageConfig {
   /** Stage name: API Gateway stage, stack name suffix and the functions' `STAGE`. */
   readonly stage: string;
-  /** How long API Gateway caches an authorizer decision per (Authorization, X-Brand-Id). */
+  /**
+   * How long API Gateway caches an authorizer decision per (Authorization, X-Brand-Id). With the authorizer's
+   * revocation cache TTL, it bounds how long a revoked token gets through (`revocationDelay`).
+   */
   readonly authorizerResultsCacheTtlSeconds: number;
   /** How long the authorizer keeps a brand's configuration in memory. */
   readonly brandConfigCacheTtlSeconds: number;
@@ -26,7 +30,7 @@ export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
 type StageSettings = Omit<StageConfig, 'stage'>;
 
 const DEV: StageSettings = {
-  authorizerResultsCacheTtlSeconds: 60,
+  authorizerResultsCacheTtlSeconds: CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(),
   brandConfigCacheTtlSeconds: 30,
   auditRetentionDays: 30,
   logRetentionDays: RetentionDays.TWO_WEEKS,
@@ -36,7 +40,7 @@ const DEV: StageSettings = {
 };
 
 const PROD: StageSettings = {
-  authorizerResultsCacheTtlSeconds: 300,
+  authorizerResultsCacheTtlSeconds: CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(),
   brandConfigCacheTtlSeconds: 60,
   auditRetentionDays: 400,
   logRetentionDays: RetentionDays.ONE_YEAR,

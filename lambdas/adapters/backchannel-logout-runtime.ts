@@ -30,7 +30,7 @@ export function backchannelLogoutDependencies(env: FunctionEnvironment<'customer
   const now = hooks.now ?? Date.now;
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const dynamodb = createDocumentClient(env);
-  const resolveKey = createBrandKeyResolver({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }), now });
+  const resolveKey = createBrandKeyResolver({ fetcher: createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS }), cooldownMs: env.jwksCooldownSeconds * 1000, now });
   return {
     findBrand: cachedBrandLookup(documentItemGetter(dynamodb), env, uriPolicy, now),
     verifyLogoutToken: createLogoutTokenVerifier({ resolveKey, now }),

@@ -102,13 +102,19 @@ export class LeanDynamoDb {
   /**
    * Several items of one table by their keys (string attributes only), in one request, in no particular order.
    * Keys DynamoDB leaves unprocessed (under throttling) are asked again with the same backoff; any still left after
-   * the last attempt fail the call, so a caller never takes a missing item for an absent one.
+   * the last attempt fail the call, so a caller never takes a missing item for an absent one. `consistentRead` reads
+   * every write acknowledged before the request (at twice the read units).
    */
-  async batchGetItem(tableName: string, keys: readonly Readonly<Record<string, string>>[]): Promise<Record<string, unknown>[]> {
+  async batchGetItem(
+    tableName: string,
+    keys: readonly Readonly<Record<string, string>>[],
+    options: { readonly consistentRead?: boolean } = {},
+  ): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     let pending: unknown[] = keys.map(marshallKey);
+    const consistency = options.consistentRead ? { ConsistentRead: true } : {};
     for (let attempt = 1; ; attempt += 1) {
-      const answer = (await this.call('BatchGetItem', { RequestItems: { [tableName]: { Keys: pending } } })) as BatchGetAnswer;
+      const answer = (await this.call('BatchGetItem', { RequestItems: { [tableName]: { Keys: pending, ...consistency } } })) as BatchGetAnswer;
       found.push(...(answer.Responses?.[tableName] ?? []).map((item) => unmarshall(item)));
       pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
       if (pending.length === 0) return found;

@@ -8,8 +8,8 @@ import { translateError } from './library-errors';
 const MAX_ENTRIES = 10_000;
 
 /**
- * The authorizer's view of the revocation table: for a token's subject and session, one batched read (both keys in
- * one BatchGetItem) through the lean client, kept `ttlMs`. "Nothing revoked" is kept the same way, so a warm decision
+ * The authorizer's view of the revocation table: for a token's subject and session, one batched, strongly consistent
+ * read (both keys in one BatchGetItem) through the lean client, kept `ttlMs` from when it was made. "Nothing revoked" is kept the same way, so a warm decision
  * reads nothing; a read that fails is not kept, and the token is refused (the authorizer fails closed).
  */
 export function cachedRevocationLookup(dynamodb: LeanDynamoDb, tableName: string, ttlMs: number, now?: () => number): RevocationLookup {
@@ -20,7 +20,8 @@ export function cachedRevocationLookup(dynamodb: LeanDynamoDb, tableName: string
       const sidKey = sid === null ? undefined : revocationKey({ kind: 'sid', brandId, sid });
       let items: Record<string, unknown>[];
       try {
-        items = await dynamodb.batchGetItem(tableName, [{ pk: subKey }, ...(sidKey ? [{ pk: sidKey }] : [])]);
+        // Strongly consistent: a revocation acknowledged before the read is seen, so the budget has no replication lag in it.
+        items = await dynamodb.batchGetItem(tableName, [{ pk: subKey }, ...(sidKey ? [{ pk: sidKey }] : [])], { consistentRead: true });
       } catch (err) {
         throw translateError(err, 'dynamodb');
       }

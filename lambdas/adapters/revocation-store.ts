@@ -114,7 +114,6 @@ export class DynamoRevocationStore implements RevocationStore {
     if (pending.length > 0) throw new UpstreamError('STORE_UNAVAILABLE', 'DynamoDB left revocation keys unprocessed twice');
     return found;
   }
-
 }
 
 async function guarded<T>(call: () => Promise<T>): Promise<T> {

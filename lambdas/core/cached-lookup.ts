@@ -61,9 +61,10 @@ export function cachedLookup<T>(load: Lookup<T>, options: CachedLookupOptions): 
     value.then(
       (result) => {
         loading.delete(key);
-        // TTLs run from when the load settled, so a slow read does not shorten them.
-        if (result === undefined) missing.set(key, undefined, now() + missTtlMs);
-        else found.set(key, result, now() + options.ttlMs);
+        // TTLs run from when the load started: what it read is never served longer than the TTL after it was read,
+        // however slow the read, which is what the brand-change and revocation budgets count on.
+        if (result === undefined) missing.set(key, undefined, at + missTtlMs);
+        else found.set(key, result, at + options.ttlMs);
       },
       () => loading.delete(key),
     );

@@ -1,4 +1,4 @@
-import type { Algorithm, BrandConfig } from './brand-config';
+import { isBrandIssuer, type Algorithm, type BrandConfig } from './brand-config';
 import type { UnverifiedJwt } from './decode-unverified-jwt';
 import { TokenError } from './errors';
 import { MAX_KID_LENGTH } from './jwks-cache';
@@ -31,9 +31,9 @@ const MAX_CLAIM_LENGTH = 255;
 export function checkLogoutTokenClaims(jwt: Pick<UnverifiedJwt, 'header' | 'payload'>, brand: BrandConfig, nowSeconds: number): LogoutToken & { readonly alg: Algorithm } {
   const alg = checkHeader(jwt.header, brand);
   const { iss, aud, iat, exp, events, sub, sid, nonce, jti } = jwt.payload;
-  if (iss !== brand.issuer) throw new TokenError('ISSUER_MISMATCH', 'iss is not the brand issuer');
+  if (typeof iss !== 'string' || !isBrandIssuer(brand, iss)) throw new TokenError('ISSUER_MISMATCH', 'iss is none of the brand issuers');
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
-  if (!audiences.includes(brand.clientId)) throw new TokenError('AUDIENCE_MISMATCH', 'aud does not name the brand client');
+  if (!logoutClientsOf(brand).some((client) => audiences.includes(client))) throw new TokenError('AUDIENCE_MISMATCH', 'aud does not name the brand client');
   if (!isNumericDate(iat)) throw new TokenError('CLAIM_INVALID', 'iat is missing or not a NumericDate');
   if (!isNumericDate(exp)) throw new TokenError('CLAIM_INVALID', 'exp is missing or not a NumericDate');
   const tolerance = brand.clockToleranceSeconds;
@@ -51,6 +51,14 @@ export function checkLogoutTokenClaims(jwt: Pick<UnverifiedJwt, 'header' | 'payl
   if (nonce !== undefined) throw new TokenError('LOGOUT_TOKEN_INVALID', 'a logout token carries no nonce');
   if (!isShortText(jti)) throw new TokenError('CLAIM_INVALID', 'jti is missing or not a short string');
   return { alg, jti, iat, exp, ...(sub === undefined ? {} : { sub: sub as string }), ...(sid === undefined ? {} : { sid: sid as string }) };
+}
+
+/**
+ * The clients a logout token may be addressed to: the brand's `clientId`, and for Cognito every app client of the pool
+ * (its preset keeps them in `audiences`, since Cognito access tokens name their client in `client_id`).
+ */
+function logoutClientsOf(brand: BrandConfig): readonly string[] {
+  return brand.provider === 'cognito' ? [brand.clientId, ...brand.audiences] : [brand.clientId];
 }
 
 /** Verifies a logout token: its claims first, then its signature with the brand's key. */

@@ -34,6 +34,7 @@ import { TestHttpServer } from '../support/jwks-server';
 import { makeKey, signToken, standardClaims } from '../support/tokens';
 import { bundleBaselines } from './baseline-assets';
 import { compareColdStarts } from './cold-start';
+import { DEFAULT_OPTION, measureDecisionCacheMix, MIX_USERS } from './decision-cache-mix';
 import { KNOWN_BRANDS, measureJunkFlood } from './junk-flood';
 import { assetBytes, shippedAsset } from './shipped-assets';
 import { median, round2 } from './stats';
@@ -173,6 +174,9 @@ async function main(): Promise<void> {
       freshToken: () => signToken(key, standardClaims({ iss: issuer, sub: `user-${randomUUID()}`, exp: Math.floor(Date.now() / 1000) + 3600 })),
       event,
     });
+    const mixTokens = await Promise.all(Array.from({ length: MIX_USERS }, (_, i) =>
+      signToken(key, standardClaims({ iss: issuer, sub: `mix-user-${i}`, exp: Math.floor(Date.now() / 1000) + 3600 }))));
+    const budgetOptions = await measureDecisionCacheMix({ authorizer: handler, tokens: mixTokens, event: (mixToken) => event(mixToken) });
     const { linkFirstWcu, linkRepeatWcu } = await measureLinkWrites(client);
     const bytes = assetBytes();
 
@@ -201,6 +205,8 @@ async function main(): Promise<void> {
       ddbReadsPerWarmDecision,
       jwksFetchesPerWarmDecision,
       revocationReadsPerWarmDecision,
+      authorizerInvocationsPer1000: budgetOptions[DEFAULT_OPTION]?.invocationsPer1000,
+      budgetOptions,
       authorizerBundleBytes: bytes.authorizer,
       assetBytes: bytes,
       junkFloodSlowdown: round2(junkFloodSlowdown),

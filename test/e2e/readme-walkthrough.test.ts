@@ -1,10 +1,13 @@
 /**
  * The README's local-mode walk-through, run as a new user would paste it into bash, against a local mode on free
  * ports (so it runs beside `npm start`): the README's 127.0.0.1:3000 and :3001 become this local mode's URLs, and
- * each block runs in a fresh temporary directory, where its relative paths (acme.json) land.
+ * each block runs in a fresh temporary directory, where its relative paths (acme.json) land. A block's `sleep N`
+ * moves local mode's clock N seconds instead of waiting.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,13 +17,22 @@ import { startE2eLocalMode } from './e2e-local-mode';
 const ROOT = join(__dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 let local: LocalMode;
+/** `POST /advance?seconds=N` moves local mode's clock: what the blocks' `sleep` calls. */
+let clock: Server;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  ({ local } = await startE2eLocalMode());
+  let advance: (seconds: number) => Promise<void>;
+  ({ local, advance } = await startE2eLocalMode());
+  clock = createServer((req, res) => {
+    const seconds = Number(new URL(req.url ?? '', 'http://clock').searchParams.get('seconds'));
+    void advance(seconds).then(() => res.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => clock.listen(0, '127.0.0.1', resolve));
 }, 60_000);
 
 afterAll(async () => {
+  clock?.close();
   await local?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -43,8 +55,9 @@ async function run(...blocks: string[]): Promise<string> {
     .join('\n')
     .replaceAll('http://127.0.0.1:3000', local.gatewayUrl)
     .replaceAll('http://127.0.0.1:3001', local.ciam.issuer);
-  const preamble = 'npm() { command npm --prefix "$ROOT" "$@"; }\n';
-  const env = { ...process.env, ROOT, CIAM_PORT: new URL(local.ciam.issuer).port };
+  const preamble = 'npm() { command npm --prefix "$ROOT" "$@"; }\nsleep() { curl -sf -X POST "$CLOCK_URL/advance?seconds=$1"; }\n';
+  const clockUrl = `http://127.0.0.1:${(clock.address() as AddressInfo).port}`;
+  const env = { ...process.env, ROOT, CIAM_PORT: new URL(local.ciam.issuer).port, CLOCK_URL: clockUrl };
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', preamble + script], { cwd: dir, env, timeout: 80_000 });
   return stdout;
 }
@@ -78,6 +91,13 @@ it('runs the customer flows verbatim: link, repeat link, register, identifier ch
       sourceProfiles: { OAUTH_EXTERNAL: { cuid: 'dana' }, INSTORE: { extendedFields: { city: 'Leeds', dateOfBirth: '1990-04-01', marketingOptIn: true } } },
     },
   });
+}, 90_000);
+
+it('runs the logout walk-through verbatim: the token works, the user logs out at the CIAM, and it is refused within the budget', async () => {
+  const stdout = await run(readmeBlock('LOU=$(npm run -s token -- --user lou)'));
+  const [works, ended, delivery, refusedAtOnce, refusedEverywhere, ...rest] = stdout.trim().split('\n');
+  expect([works, ended, refusedAtOnce, refusedEverywhere, rest]).toEqual(['200', 'ended 1 session of lou at the demo CIAM', '401', '401', []]);
+  expect(delivery).toMatch(/^back-channel logout of demo-client \(sid \S+\) to http:\/\/127\.0\.0\.1:\d+\/v1\/brands\/demo\/backchannel-logout: 200$/);
 }, 90_000);
 
 it('runs the ID-token profile source verbatim: a brand without userinfo links and shows the customer from the ID token', async () => {

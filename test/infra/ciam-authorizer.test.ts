@@ -4,8 +4,9 @@ import { MockIntegration, RestApi, type IAuthorizer } from 'aws-cdk-lib/aws-apig
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ROUTE_SCOPE_OVERLAP_WARNING, type AuthorizerForOptions } from '../../lib/ciam-api-authorizers';
+import { REVOCATION_BUDGET_WARNING, ROUTE_SCOPE_OVERLAP_WARNING, type AuthorizerForOptions } from '../../lib/ciam-api-authorizers';
 import { CiamAuthorizer, type CiamAuthorizerProps } from '../../lib/ciam-authorizer';
+import { CIAM_AUTHORIZER_DEFAULTS, REVOCATION_BUDGET, revocationDelay } from '../../lib/ciam-authorizer-defaults';
 import { registrationValue, testApp } from './infra-test-support';
 
 /** Another team's stack: RestApis of its own and a brand table it already has. */
@@ -248,11 +249,14 @@ describe('CiamAuthorizer: route scopes at synth', () => {
 });
 
 describe('CiamAuthorizer function', () => {
-  test('defaults to a 300 s result cache and a 60 s brand cache', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 300 });
+  test('defaults to a 5 s result cache, a 60 s brand cache and a 10 s revocation cache: a revoked token is refused within 15 s', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 5 });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ BRAND_CACHE_TTL_SECONDS: '60', STAGE: 'team-a', BRAND_TABLE_NAME: 'existing-brands' }) },
+      Environment: {
+        Variables: Match.objectLike({ BRAND_CACHE_TTL_SECONDS: '60', REVOCATION_CACHE_TTL_SECONDS: '10', STAGE: 'team-a', BRAND_TABLE_NAME: 'existing-brands' }),
+      },
     });
+    expect(revocationDelay(CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl, CIAM_AUTHORIZER_DEFAULTS.revocationCacheTtl).toSeconds()).toBe(REVOCATION_BUDGET.toSeconds());
   });
 
   test('may GetItem on the existing table', () => {
@@ -284,6 +288,7 @@ describe('CiamAuthorizer props', () => {
     const { create } = build({
       resultsCacheTtl: Duration.seconds(3601),
       brandConfigCacheTtl: Duration.hours(2),
+      revocationCacheTtl: Duration.seconds(61),
       functionProps: { memorySize: 64 },
       stage: 'Not A Stage',
     });
@@ -294,6 +299,7 @@ describe('CiamAuthorizer props', () => {
           '  - stage must be a literal stage name matching /^[a-z][a-z0-9-]{1,20}$/ (got "Not A Stage")',
           '  - resultsCacheTtl must be a whole number of seconds from 0 to 3600 (got 1 hour 1 second)',
           '  - brandConfigCacheTtl must be a whole number of seconds from 0 to 3600 (got 2 hours)',
+          '  - revocationCacheTtl must be a whole number of seconds from 0 to 60 (got 1 minute 1 second)',
           '  - functionProps.memorySize must be a whole number of MB from 128 to 10240 (got 64 MB)',
         ].join('\n'),
       ),
@@ -315,6 +321,23 @@ describe('CiamAuthorizer props', () => {
     const own = create();
     ordersApi(stack, 'Api', (api) => own.authorizerFor(api));
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+  });
+
+  test('warns, once per API and acknowledgeably, when a revoked token could get through for longer than the 15 s budget', () => {
+    const { stack, create } = build({ resultsCacheTtl: Duration.seconds(300), revocationCacheTtl: Duration.seconds(5) });
+    const own = create();
+    const api = ordersApi(stack, 'Api', (restApi) => own.authorizerFor(restApi));
+    Annotations.fromStack(stack).hasWarning(
+      `/${api.node.path}`,
+      Match.stringLikeRegexp(`up to 305 s \\(resultsCacheTtl 300 s \\+ the authorizer's revocation cache TTL 5 s\\), over the 15 s budget.*\\[ack: ${REVOCATION_BUDGET_WARNING}\\]`),
+    );
+    const within = build({ resultsCacheTtl: Duration.seconds(10), revocationCacheTtl: Duration.seconds(5) });
+    const ownWithin = within.create();
+    ordersApi(within.stack, 'Api', (restApi) => ownWithin.authorizerFor(restApi));
+    Annotations.fromStack(within.stack).hasNoWarning('*', Match.stringLikeRegexp('revoked token'));
+    Template.fromStack(within.stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REVOCATION_CACHE_TTL_SECONDS: '5' }) },
+    });
   });
 
   test('takes a memory size override', () => {

@@ -192,8 +192,8 @@ describe('request authorizer', () => {
     });
   });
 
-  test('caches decisions for the stage TTL (60 s in dev)', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 60 });
+  test('caches decisions for the stage TTL (5 s: the revocation budget)', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 5 });
   });
 });
 

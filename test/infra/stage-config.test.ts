@@ -10,7 +10,7 @@ describe('resolveStageConfig', () => {
   test('dev: short caches, 30 days of audit, two weeks of logs, destroyable', () => {
     expect(resolveStageConfig('dev')).toEqual({
       stage: 'dev',
-      authorizerResultsCacheTtlSeconds: 60,
+      authorizerResultsCacheTtlSeconds: 5,
       brandConfigCacheTtlSeconds: 30,
       auditRetentionDays: 30,
       logRetentionDays: RetentionDays.TWO_WEEKS,
@@ -20,10 +20,10 @@ describe('resolveStageConfig', () => {
     });
   });
 
-  test('prod: longer caches, 400 days of audit, a year of logs, retained', () => {
+  test('prod: a longer brand cache, 400 days of audit, a year of logs, retained', () => {
     expect(resolveStageConfig('prod')).toEqual({
       stage: 'prod',
-      authorizerResultsCacheTtlSeconds: 300,
+      authorizerResultsCacheTtlSeconds: 5,
       brandConfigCacheTtlSeconds: 60,
       auditRetentionDays: 400,
       logRetentionDays: RetentionDays.ONE_YEAR,
@@ -74,8 +74,8 @@ describe('prod stack', () => {
     expect(retention).toEqual(Array(AUDITED_HANDLER_COUNT).fill('400'));
   });
 
-  test('caches authorizer decisions 300 s and brands 60 s', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 300 });
+  test('caches authorizer decisions 5 s (the revocation budget) and brands 60 s', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 5 });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'ciam-authorizer', STAGE: 'prod', BRAND_CACHE_TTL_SECONDS: '60' } },
     });

@@ -74,3 +74,15 @@ it('fails closed on a store that cannot answer, and does not keep the failure', 
   expect(await lookup('acme', 'dave', undefined)).toEqual({ subRevokedBefore: undefined, sidRevokedAt: undefined });
   expect(readsSince()).toBe(4); // three attempts, then one read once it answers
 });
+
+it('reads strongly consistent, and sees a revocation written after its last read once the TTL has passed', async () => {
+  const { lookup, advance } = setup();
+  expect(await lookup('acme', 'erin', undefined)).toEqual({ subRevokedBefore: undefined, sidRevokedAt: undefined });
+  const read = proxy.requests.filter((request) => request.operation === 'BatchGetItem').at(-1);
+  expect(JSON.parse(read?.body ?? '{}')).toMatchObject({ RequestItems: { [table]: { ConsistentRead: true } } });
+  await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: table, Item: { pk: revocationKey({ kind: 'sub', brandId: 'acme', sub: 'erin' }), revokedBefore: 2_000 } }));
+  advance(TTL_MS - 1);
+  expect(await lookup('acme', 'erin', undefined)).toEqual({ subRevokedBefore: undefined, sidRevokedAt: undefined });
+  advance(1);
+  expect(await lookup('acme', 'erin', undefined)).toEqual({ subRevokedBefore: 2_000, sidRevokedAt: undefined });
+});

@@ -24,9 +24,9 @@ function without(claim: string): string {
   return signed({}, payload);
 }
 
-const verify = (token: string) => {
+const verify = (token: string, brandOverrides: Record<string, unknown> = {}) => {
   const resolver = fakeResolver({ k1: key.publicKey });
-  return createLogoutTokenVerifier({ resolveKey: resolver.resolveKey, now: () => NOW * 1000 })(decodeUnverifiedJwt(token), brand());
+  return createLogoutTokenVerifier({ resolveKey: resolver.resolveKey, now: () => NOW * 1000 })(decodeUnverifiedJwt(token), brand(brandOverrides));
 };
 
 async function refusal(token: string): Promise<string> {
@@ -50,6 +50,17 @@ describe('a logout token', () => {
     ['no typ', { typ: undefined }],
   ])('may carry %s', async (_name, header) => {
     await expect(verify(signed(header))).resolves.toMatchObject({ jti: 'jti-1' });
+  });
+
+  it("may come from any of the brand's issuers", async () => {
+    const token = signed({}, logoutClaims({ iss: 'https://global.login.brand-a.example/' }));
+    await expect(verify(token, { additionalIssuers: ['https://global.login.brand-a.example/'] })).resolves.toMatchObject({ jti: 'jti-1' });
+  });
+
+  it("may name any of a Cognito pool's app clients, which the preset keeps as audiences; another provider's audiences are not clients", async () => {
+    const token = signed({}, logoutClaims({ aud: 'second-app-client' }));
+    await expect(verify(token, { provider: 'cognito', audiences: ['client-a', 'second-app-client'] })).resolves.toMatchObject({ jti: 'jti-1' });
+    await expect(verify(token, { audiences: ['client-a', 'second-app-client'] })).rejects.toMatchObject({ code: 'AUDIENCE_MISMATCH' });
   });
 
   it('needs only one of sub and sid', async () => {

@@ -7,7 +7,7 @@ describe('readLocalSettings', () => {
       port: 3000,
       ciamPort: 3001,
       adminKey: 'local-admin-key',
-      resultsCacheTtlSeconds: 300,
+      resultsCacheTtlSeconds: 5,
       functionSettings: { brandCacheTtlSeconds: undefined, jwksCooldownSeconds: undefined },
     });
     expect(readLocalSettings({ PORT: '', LOCAL_ADMIN_KEY: '' })).toMatchObject({ port: 3000, adminKey: 'local-admin-key' });
