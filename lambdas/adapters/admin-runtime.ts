@@ -4,7 +4,7 @@ import { AuditTrail } from './audit-trail';
 import { createRegisteredStagesFlush, flushNowAndAfterBrandCaches, type AuthorizerCacheFlusher, type FlushClients, type RegisteredStagesFlush } from './authorizer-cache-flusher';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { BrandAdminStore } from './brand-admin-store';
-import { checkBrand, type CheckStep } from './brand-onboarding-check';
+import { checkBrand, type CheckResult } from './brand-onboarding-check';
 import { createDocumentClient } from './dynamodb-client';
 import { followUpFlushSender } from './follow-up-flush-queue';
 import type { FunctionEnvironment } from './function-environment';
@@ -14,7 +14,7 @@ import { DynamoRevocationStore, requiredRevocationsTable } from './revocation-st
 import type { RuntimeHooks } from './runtime-hooks';
 
 /** What the admin handler needs of the brand store. */
-export type AdminBrandStore = Pick<BrandAdminStore, 'get' | 'list' | 'put' | 'disable' | 'preview'>;
+export type AdminBrandStore = Pick<BrandAdminStore, 'get' | 'list' | 'put' | 'setStatus' | 'preview'>;
 
 /** What the admin API handler runs on. */
 export interface AdminDependencies {
@@ -22,12 +22,14 @@ export interface AdminDependencies {
   /** Validates a PUT body as a brand config, filling what discovery can. */
   readonly completeConfig: (body: Record<string, unknown>) => Promise<BrandConfig>;
   /** The onboarding check, with an optional sample token. */
-  readonly checkBrand: (brand: BrandConfig, sampleToken: string | undefined) => Promise<{ ok: boolean; steps: CheckStep[] }>;
+  readonly checkBrand: (brand: BrandConfig, sampleToken: string | undefined) => Promise<CheckResult>;
   /**
    * Empties the authorizer result cache of every API stage using the gateway's authorizer (the emulator's locally),
    * now and again once the authorizers' brand caches have run out.
    */
   readonly flushAuthorizerCache: AuthorizerCacheFlusher;
+  /** A brand's audit trail, a page at a time. */
+  readonly audit: Pick<AuditTrail, 'brandTrail'>;
   /** Revokes a subject or session of a brand, and shows what is recorded for one. */
   readonly revocations: Pick<DynamoRevocationStore, 'revoke' | 'find'>;
   /** Epoch milliseconds. */
@@ -51,6 +53,7 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
   const auditTrail = new AuditTrail(client, env.auditTableName, env.auditRetentionDays);
   return {
     now,
+    audit: auditTrail,
     revocations: new DynamoRevocationStore(client, requiredRevocationsTable(env), auditTrail),
     store: new BrandAdminStore({
       client,

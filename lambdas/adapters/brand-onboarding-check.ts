@@ -1,6 +1,6 @@
 import type { BrandConfig } from '../core/brand-config';
 import { decodeUnverifiedJwt } from '../core/decode-unverified-jwt';
-import { FetchStatusError } from '../core/errors';
+import { FetchStatusError, UpstreamError, type CiamGatewayError } from '../core/errors';
 import { parseJwks } from '../core/jwks-cache';
 import type { TokenVerifier } from '../core/verify-token';
 import type { JsonFetcher } from './bounded-fetch';
@@ -20,7 +20,7 @@ export interface CheckStep {
 }
 
 /** @param now epoch milliseconds, the sample token's clock. @default Date.now */
-export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampleToken?: string, now?: () => number): Promise<{ ok: boolean; steps: CheckStep[] }> {
+export async function checkBrand(brand: BrandConfig, fetcher: JsonFetcher, sampleToken?: string, now?: () => number): Promise<CheckResult> {
   const steps = [
     await step('discovery', async () => {
       const discovered = await discoverProvider(fetcher, { issuer: brand.issuer, ...(brand.discoveryUrl ? { discoveryUrl: brand.discoveryUrl } : {}) });
@@ -57,12 +57,42 @@ async function verifySample(brand: BrandConfig, verify: TokenVerifier, token: st
   return `valid ${verified.tokenType} token for ${verified.principalType} ${verified.subject}, scopes: ${[...verified.scopes].join(' ') || '(none)'}`;
 }
 
+/** What a check found: every step, and whether all passed. */
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly steps: CheckStep[];
+}
+
+/**
+ * The check of a draft that is not saved: completed by discovery as a save would (`complete`), then checked
+ * (`check`). A draft whose discovery fails (unreachable, refused by the URI policy, not JSON) fails at the discovery
+ * step, as a stored brand's would; a draft that is not a valid config is refused with every problem
+ * (BRAND_CONFIG_INVALID), each at its field.
+ */
+export async function checkDraft(
+  draft: Record<string, unknown>,
+  complete: (body: Record<string, unknown>) => Promise<BrandConfig>,
+  check: (brand: BrandConfig) => Promise<CheckResult>,
+): Promise<CheckResult> {
+  let brand: BrandConfig;
+  try {
+    brand = await complete(draft);
+  } catch (err) {
+    const error = translateError(err);
+    if (!(error instanceof UpstreamError)) throw error;
+    return { ok: false, steps: [failedStep('discovery', error)] };
+  }
+  return check(brand);
+}
+
 async function step(name: CheckStep['step'], run: () => Promise<string>): Promise<CheckStep> {
   try {
     return { step: name, ok: true, detail: await run() };
   } catch (err) {
-    const error = translateError(err);
-    const detail = error.code === 'INTERNAL' ? error.message : `${error.code}: ${error.message}`;
-    return { step: name, ok: false, detail };
+    return failedStep(name, translateError(err));
   }
+}
+
+function failedStep(name: CheckStep['step'], error: CiamGatewayError): CheckStep {
+  return { step: name, ok: false, detail: error.code === 'INTERNAL' ? error.message : `${error.code}: ${error.message}` };
 }

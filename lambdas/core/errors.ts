@@ -60,7 +60,7 @@ export type UpstreamErrorCode =
   | 'USERINFO_UNAVAILABLE';
 
 /** The request itself is wrong. */
-export type RequestErrorCode = 'BODY_INVALID' | 'BODY_TOO_LARGE';
+export type RequestErrorCode = 'BODY_INVALID' | 'BODY_TOO_LARGE' | 'QUERY_INVALID';
 
 /** Authenticated, but this kind of caller may not do this. */
 export type ForbiddenErrorCode = 'CLIENT_PRINCIPAL_NOT_ALLOWED';
