@@ -265,7 +265,12 @@ const STAGE_SEGMENT = /^[a-z0-9-]{1,64}$/;
  * brands' prefix (IAM), and the secret reader refuses any reference outside `<its stage>/brands/<the brand>/`.
  */
 export function brandSecretPrefix(stage: string, brandId: string): string {
-  return `ciam-gateway/${stage}/brands/${brandId}/`;
+  return `${brandSecretsPrefix(stage)}${brandId}/`;
+}
+
+/** Where every brand's secrets of a stage live: what the authorizer and admin functions may read, and nothing else. */
+export function brandSecretsPrefix(stage: string): string {
+  return `ciam-gateway/${stage}/brands/`;
 }
 
 /** Why a secret reference is not one of the brand's own (any stage), or undefined when it is. */
