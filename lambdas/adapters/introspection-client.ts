@@ -47,9 +47,13 @@ export function createIntrospectionClient(props: { readonly poster: JsonPoster; 
   };
 }
 
-/** RFC 6749 §5.2: `invalid_client` is a 401 (or a 400 where the client authenticated in the body). */
+/**
+ * RFC 6749 §5.2: a refused client authentication is a 401 `invalid_client`. A 400 is not taken for one: it is also
+ * what a CIAM answers a request it will not serve (oidc-provider for a JWT), and the bounded fetcher keeps no error
+ * body to tell them apart; a CIAM that answers `invalid_client` with 400 sees a rotated secret within five minutes.
+ */
 function clientRefused(err: unknown): boolean {
-  return err instanceof FetchStatusError && (err.httpStatus === 401 || err.httpStatus === 400);
+  return err instanceof FetchStatusError && err.httpStatus === 401;
 }
 
 function classify(err: CiamGatewayError, brandId: string): CiamGatewayError {
