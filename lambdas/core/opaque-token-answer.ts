@@ -19,8 +19,8 @@ export const MIN_OPAQUE_TOKEN_LENGTH = 22;
 const ACCESS_TOKEN_TYPES = new Set(['bearer', 'access_token', 'urn:ietf:params:oauth:token-type:access_token']);
 
 /**
- * RFC 7662 §2.2, with the brand's rules: `active: true`, `exp` in the future, and where present `iss` one of the
- * brand's issuers, `client_id` the brand's `clientId` or one of its `audiences`, `aud` naming one of those, `nbf`
+ * RFC 7662 §2.2, with the brand's rules: `active: true`, `exp` in the future, and where present `iat` within the
+ * maximum token age (and `exp − iat` too), `iss` one of the brand's issuers, `client_id` the brand's `clientId` or one of its `audiences`, `aud` naming one of those, `nbf`
  * passed, `token_type` an access token's. Scopes come from `scope` only. A client-credentials answer may name no
  * `sub`: its subject is then its `client_id`.
  *
@@ -38,6 +38,11 @@ export function checkIntrospectionAnswer(answer: unknown, brand: BrandConfig, no
   if (exp <= nowSeconds) throw new TokenError('TOKEN_EXPIRED', 'exp has passed');
   if (nbf !== undefined && (!isNumericDate(nbf) || nbf - brand.clockToleranceSeconds > nowSeconds)) throw new TokenError('TOKEN_NOT_YET_VALID', 'nbf is in the future');
   if (iat !== undefined && !isNumericDate(iat)) throw new TokenError('CLAIM_INVALID', 'iat is not a NumericDate');
+  // The JWT path's age rules, where `iat` allows them: they also keep out a long-lived refresh token, whose answer
+  // oidc-provider gives no token_type.
+  const tooOldAfter = typeof iat === 'number' ? iat + brand.maxTokenAgeSeconds + brand.clockToleranceSeconds : Infinity;
+  if (nowSeconds > tooOldAfter) throw new TokenError('TOKEN_TOO_OLD', 'iat is older than the maximum token age');
+  if (exp > tooOldAfter) throw new TokenError('TOKEN_LIFETIME_TOO_LONG', 'exp - iat is over the maximum token age');
   if (iss !== undefined && (typeof iss !== 'string' || !isBrandIssuer(brand, iss))) throw new TokenError('ISSUER_MISMATCH', 'iss is none of the brand issuers');
   if (tokenType !== undefined && (typeof tokenType !== 'string' || !ACCESS_TOKEN_TYPES.has(tokenType.toLowerCase()))) {
     throw new TokenError('TOKEN_TYPE_NOT_ACCEPTED', 'token_type is not an access token\'s');

@@ -37,6 +37,8 @@ describe('checkIntrospectionAnswer', () => {
     ['exp passed', { exp: NOW - 1 }, 'TOKEN_EXPIRED'],
     ['nbf in the future, beyond the tolerance', { nbf: NOW + 61 }, 'TOKEN_NOT_YET_VALID'],
     ['iat not a NumericDate', { iat: 'yesterday' }, 'CLAIM_INVALID'],
+    ['iat older than the maximum token age', { iat: NOW - 86_400 - 61, exp: NOW + 60 }, 'TOKEN_TOO_OLD'],
+    ['a lifetime over the maximum token age (a refresh token)', { iat: NOW - 10, exp: NOW + 14 * 86_400 }, 'TOKEN_LIFETIME_TOO_LONG'],
     ['a foreign issuer', { iss: 'https://attacker.example/' }, 'ISSUER_MISMATCH'],
     ['an issuer that is not a string', { iss: [ISSUER] }, 'ISSUER_MISMATCH'],
     ['a foreign client_id', { client_id: 'someone-else' }, 'AUDIENCE_MISMATCH'],
