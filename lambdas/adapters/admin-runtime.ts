@@ -5,6 +5,7 @@ import { createRegisteredStagesFlush, flushNowAndAfterBrandCaches, type Authoriz
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { BrandAdminStore } from './brand-admin-store';
 import { checkBrand, type CheckResult } from './brand-onboarding-check';
+import { brandSecretsFor } from './secret-readers';
 import { createDocumentClient } from './dynamodb-client';
 import { followUpFlushSender } from './follow-up-flush-queue';
 import type { FunctionEnvironment } from './function-environment';
@@ -51,6 +52,7 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
   const flushNow = createRegisteredStagesFlush(env, clients);
   const auditTrail = new AuditTrail(client, env.auditTableName, env.auditRetentionDays);
+  const secrets = brandSecretsFor(env, now);
   return {
     now,
     audit: auditTrail,
@@ -63,7 +65,7 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
       now,
     }),
     completeConfig: (body) => completeBrandConfig(body, fetcher, uriPolicy),
-    checkBrand: (brand, sampleToken) => checkBrand(brand, fetcher, sampleToken, now),
+    checkBrand: (brand, sampleToken) => checkBrand(brand, fetcher, sampleToken, now, secrets),
     flushAuthorizerCache: flushNowAndAfterBrandCaches(flushNow, {
       scheduleFollowUp: env.authorizerCacheFlushQueueUrl
         ? followUpFlushSender(clients.sqs ?? new SQSClient({ maxAttempts: 2 }), env.authorizerCacheFlushQueueUrl, now)

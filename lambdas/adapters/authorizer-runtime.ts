@@ -3,11 +3,15 @@ import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { cachedBrandLookup } from './brand-config-repository';
 import { DYNAMODB_LOCAL_ACCESS } from './dynamodb-local-access';
 import type { FunctionEnvironment } from './function-environment';
+import { createIntrospectionClient } from './introspection-client';
 import { LeanDynamoDb } from './lean-dynamodb';
+import { createOpaqueTokenValidation } from './opaque-token-validation';
 import { cachedRevocationLookup } from './revocation-reader';
 import type { Observability } from './observability';
 import type { RuntimeHooks } from './runtime-hooks';
+import { brandSecretsFor, roleAccess } from './secret-readers';
 import { createBrandTokenVerifier } from './token-verification';
+import { createUserinfoClient } from './userinfo-client';
 
 /** What the authorizer handler runs on. */
 export interface AuthorizerDependencies {
@@ -19,8 +23,8 @@ export interface AuthorizerDependencies {
 }
 
 /**
- * Wires the authorizer's collaborators once per container, so warm invocations reuse every cache: the brand cache
- * and the JWKS cache, both on the hooks' clock, and each API's route scopes grouped into its policy's Deny patterns.
+ * Wires the authorizer's collaborators once per container, so warm invocations reuse every cache: the brand cache,
+ * the JWKS cache and the opaque tokens' answers and secrets, all on the hooks' clock, and each API's route scopes grouped into its policy's Deny patterns.
  */
 export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, hooks: RuntimeHooks = {}): AuthorizerDependencies {
   const now = hooks.now ?? Date.now;
@@ -33,6 +37,11 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
       verifyToken: createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now }),
       routeScopes: env.routeScopes,
       now,
+      validateOpaqueToken: createOpaqueTokenValidation({
+        introspection: createIntrospectionClient({ poster: fetcher, secrets: brandSecretsFor(env, now) }),
+        userinfo: createUserinfoClient({ fetcher }),
+        now,
+      }),
       ...(env.revocationsTableName === undefined
         ? {}
         : { revocations: cachedRevocationLookup(dynamodb, env.revocationsTableName, env.revocationCacheTtlSeconds * 1000, now) }),
@@ -44,8 +53,5 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
 /** DynamoDB with the role credentials Lambda gives the function, or DynamoDB Local's in local mode. */
 function leanDynamoDb(env: FunctionEnvironment<'authorizer'>): LeanDynamoDb {
   if (env.dynamodbEndpoint !== undefined) return new LeanDynamoDb({ ...DYNAMODB_LOCAL_ACCESS, endpoint: env.dynamodbEndpoint });
-  return new LeanDynamoDb({
-    region: env.awsRegion ?? '',
-    credentials: { accessKeyId: env.awsAccessKeyId ?? '', secretAccessKey: env.awsSecretAccessKey ?? '', sessionToken: env.awsSessionToken },
-  });
+  return new LeanDynamoDb(roleAccess(env));
 }

@@ -4,7 +4,8 @@ import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
 import { LOCAL_TABLES } from './local-tables';
 import { startDemoCiam, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { demoBackchannelLogoutUri, demoBrand, readBrandsFile, seedBrands } from './local-brands';
+import { demoBackchannelLogoutUri, demoBrand, demoOpaqueBrand, readBrandsFile, seedBrands } from './local-brands';
+import { writeLocalSecretsFile } from './local-secrets';
 import { localFunctions, localFunctionVariables } from './local-functions';
 import { startLocalGateway } from './local-gateway';
 import { consumerRoutes, readRoutesFile } from './local-routes';
@@ -53,6 +54,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   try {
     const extraBrands = options.brandsFile ? await readBrandsFile(options.brandsFile) : [];
     const consumerScopes = options.routesFile ? await readRoutesFile(options.routesFile, ROUTES) : undefined;
+    const secrets = await writeLocalSecretsFile(options.secretsFile);
+    stops.push(() => secrets.remove());
     const dynamodb = await startDynamoDbLocal();
     stops.push(() => dynamodb.stop());
     const client = createDocumentClient({ dynamodbEndpoint: dynamodb.endpoint });
@@ -77,6 +80,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             allowLoopbackHttp: true,
             dynamodbEndpoint: dynamodb.endpoint,
             localGatewayUrl: gatewayUrl,
+            localSecretsFile: secrets.path,
             // As a deployed authorizer gets them: the route scopes of each API it serves, by API id.
             routeScopes: { [LOCAL_API_ID]: { ...routeScopesOf(ROUTES), ...consumerScopes } },
             ...options.functionSettings,
@@ -97,7 +101,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     // Started after the gateway, whose URL its demo client registers for back-channel logouts.
     const ciam = await startDemoCiam(options.ciamPort, { backchannelLogoutUri: demoBackchannelLogoutUri(gateway.url) });
     stops.push(() => ciam.close());
-    await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), ...extraBrands], now);
+    await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), demoOpaqueBrand(ciam), ...extraBrands], now);
     return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {
     await stop();

@@ -91,6 +91,8 @@ describe('cdk-nag AwsSolutions without acknowledgements', () => {
       'AwsSolutions-IAM5[Resource::*]',
       // The admin function flushes the authorizer caches of API stages registered at run time (see below).
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/*/stages/*/cache/authorizers]',
+      // The authorizer and admin functions read the secrets of brands onboarded at run time, under the stage's prefix.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:ciam-gateway/dev/brands/*]',
       'AwsSolutions-L1',
     ]);
   });
