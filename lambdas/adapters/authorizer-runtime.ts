@@ -7,7 +7,7 @@ import { createIntrospectionClient } from './introspection-client';
 import { LeanDynamoDb } from './lean-dynamodb';
 import { createOpaqueTokenValidation } from './opaque-token-validation';
 import { cachedRevocationLookup } from './revocation-reader';
-import type { Observability } from './observability';
+import { countMetric, type Observability } from './observability';
 import type { RuntimeHooks } from './runtime-hooks';
 import { brandSecretsFor, roleAccess } from './secret-readers';
 import { createBrandTokenVerifier } from './token-verification';
@@ -20,6 +20,11 @@ export interface AuthorizerDependencies {
   readonly onRefusal?: RuntimeHooks['onRefusal'];
   /** @default Powertools logs and EMF metrics */
   readonly observability?: Observability;
+  /**
+   * Whether this instance has found the brand in the brand table: only those get their own brand dimension in the
+   * metrics, so junk brand ids cannot create metrics. Absent: none do.
+   */
+  readonly brandFound?: (brandId: string) => boolean;
 }
 
 /**
@@ -31,10 +36,25 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
   const uriPolicy = { allowLoopbackHttp: env.allowLoopbackHttp };
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
   const dynamodb = leanDynamoDb(env);
+  const lookup = cachedBrandLookup(dynamodb, env, uriPolicy, now);
+  // Only brands the table holds get in, so the set is as bounded as the brand table.
+  const found = new Set<string>();
   return {
     authorize: createRequestAuthorizer({
-      findBrand: cachedBrandLookup(dynamodb, env, uriPolicy, now),
-      verifyToken: createBrandTokenVerifier({ fetcher, cooldownMs: env.jwksCooldownSeconds * 1000, now }),
+      findBrand: async (brandId) => {
+        const brand = await lookup(brandId);
+        if (brand) found.add(brandId);
+        return brand;
+      },
+      verifyToken: createBrandTokenVerifier({
+        fetcher,
+        cooldownMs: env.jwksCooldownSeconds * 1000,
+        now,
+        // Counted for the whole gateway (the cache knows URIs, not brands), published with the next decision's flush.
+        onJwksFetch: (reason) => {
+          if (reason === 'unknown-kid') countMetric('JwksUnknownKidRefetches');
+        },
+      }),
       routeScopes: env.routeScopes,
       now,
       validateOpaqueToken: createOpaqueTokenValidation({
@@ -47,6 +67,7 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
         : { revocations: cachedRevocationLookup(dynamodb, env.revocationsTableName, env.revocationCacheTtlSeconds * 1000, now) }),
     }),
     ...(hooks.onRefusal ? { onRefusal: hooks.onRefusal } : {}),
+    brandFound: (brandId) => found.has(brandId),
   };
 }
 

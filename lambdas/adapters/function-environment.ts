@@ -236,3 +236,6 @@ export function functionEnvironmentVariables<K extends FunctionKind>(kind: K, va
   readSettings(kind, variables, { runtimeSet: false });
   return variables;
 }
+
+/** The namespace every function publishes its metrics in: what the stack's dashboard and alarms read. */
+export const METRICS_NAMESPACE: string = SETTINGS.metricsNamespace.default;

@@ -28,6 +28,11 @@ export interface LocalModeOptions extends LocalSettings {
   readonly timers?: LocalTimers;
   /** Gets the emulator's request lines and the functions' refusals. @default silent */
   readonly log?: (line: string) => void;
+  /**
+   * The endpoint the functions reach DynamoDB Local at, given its own: the load test puts a proxy there that it can
+   * cut, to take DynamoDB away without losing its data. @default DynamoDB Local's own
+   */
+  readonly functionsDynamoDbEndpoint?: (endpoint: string) => Promise<string>;
 }
 
 export interface LocalMode {
@@ -64,6 +69,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       await client.send(new CreateTableCommand(LOCAL_TABLES[table](name)));
     }
 
+    const functionsEndpoint = options.functionsDynamoDbEndpoint ? await options.functionsDynamoDbEndpoint(dynamodb.endpoint) : dynamodb.endpoint;
     const timers = options.timers ?? new LocalTimers(now);
     const gateway = await startLocalGateway({
       routes: [...ROUTES, ...(consumerScopes ? consumerRoutes(consumerScopes) : [])],
@@ -78,7 +84,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             revocationsTableName: LOCAL_TABLE_NAMES.revocations,
             auditRetentionDays: AUDIT_RETENTION_DAYS,
             allowLoopbackHttp: true,
-            dynamodbEndpoint: dynamodb.endpoint,
+            dynamodbEndpoint: functionsEndpoint,
             localGatewayUrl: gatewayUrl,
             localSecretsFile: secrets.path,
             // As a deployed authorizer gets them: the route scopes of each API it serves, by API id.
