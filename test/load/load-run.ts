@@ -27,10 +27,15 @@ export const DEFAULT_LOAD: Omit<LoadOptions, 'faults' | 'log'> = { brands: 50, u
 /** What the e2e test runs: every phase, in seconds. */
 export const QUICK_LOAD: Omit<LoadOptions, 'faults' | 'log'> = { brands: 5, usersPerBrand: 6, revokedPerBrand: 1, connections: 4, seconds: 2, outageSeconds: 2 };
 
-type Kind = 'valid' | 'revoked' | 'junk-token' | 'junk-brand' | 'link' | 'new-kid';
+type Kind = 'valid' | 'revoked' | 'junk-token' | 'junk-brand' | 'link' | 'new-kid' | 'opaque' | 'opaque-new';
 
-/** The status each kind of request must get when nothing is wrong. */
-const EXPECTED: Readonly<Record<Kind, number>> = { valid: 200, revoked: 401, 'junk-token': 401, 'junk-brand': 401, link: 200, 'new-kid': 401 };
+/**
+ * The status each kind of request must get. `new-kid` names a key its brand has not published; `opaque-new` is an
+ * opaque token never seen before, sent only while its brand's introspection endpoint fails.
+ */
+const EXPECTED: Readonly<Record<Kind, number>> = {
+  valid: 200, revoked: 401, 'junk-token': 401, 'junk-brand': 401, link: 200, 'new-kid': 401, opaque: 200, 'opaque-new': 401,
+};
 
 /** One cycle of the default mix: 15 valid, 2 customer writes, 1 revoked, 1 malformed token, 1 junk brand id. */
 const DEFAULT_MIX: readonly Kind[] = [...Array<Kind>(15).fill('valid'), 'link', 'link', 'revoked', 'junk-token', 'junk-brand'];
@@ -50,7 +55,6 @@ export interface PhaseReport {
   /** Valid requests allowed, of those sent, for the faulted brand and for the others. */
   readonly served: { readonly faultedBrand: string; readonly others: string };
   readonly promises: readonly { readonly promise: string; readonly kept: boolean }[];
-  readonly note?: string;
 }
 
 export interface LoadReport {
@@ -102,8 +106,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         );
         world.setJwksMode(faulted, 'up');
       }
-      phases.push(skippedPhase('introspection of a brand answering 500', 'introspection not built yet'));
-      options.log(`== introspection of a brand answering 500: skipped, introspection not built yet`);
+      // The opaque brand's tokens are introspected once (the gateway keeps the answers), then its endpoint fails.
+      for (const token of world.opaque.tokens) {
+        const status = (await fetch(`${world.local.gatewayUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token}`, 'x-brand-id': world.opaque.brandId } })).status;
+        if (status !== 200) throw new Error(`an opaque token of ${world.opaque.brandId} got ${status} before the fault`);
+      }
+      world.opaque.setIntrospectionMode('error');
+      await run(
+        `introspection of ${world.opaque.brandId} answering 500`,
+        [...DEFAULT_MIX, 'opaque', 'opaque-new'],
+        (t) => [
+          { promise: `${world.opaque.brandId}: tokens introspected before still allowed (answers kept)`, kept: !Object.keys(t.unexpected).some((key) => key.startsWith('opaque ')) },
+          { promise: `${world.opaque.brandId}: a token never introspected is refused 401, never a 5xx (fail closed)`, kept: !Object.keys(t.unexpected).some((key) => key.startsWith('opaque-new ')) },
+          { promise: 'other brands: every request as expected', kept: Object.keys(t.unexpected).every((key) => key.startsWith('opaque')) },
+        ],
+      );
+      world.opaque.setIntrospectionMode('up');
       await run('junk burst', JUNK_MIX, (t) => [
         { promise: 'junk brand ids and malformed tokens refused 401, real brands unaffected', kept: t.unexpectedCount === 0 },
       ]);
@@ -168,6 +186,10 @@ async function runPhase(world: LoadWorld, options: LoadOptions, settings: PhaseS
         return { kind, brandId: '-', method: 'GET', path: '/v1/whoami', headers: bearer(brand.tokens[user] as string, `junk-${n}`) };
       case 'new-kid':
         return { kind, brandId: faulted, method: 'GET', path: '/v1/whoami', headers: bearer(newKidToken, faulted) };
+      case 'opaque':
+        return { kind, brandId: world.opaque.brandId, method: 'GET', path: '/v1/whoami', headers: bearer(world.opaque.tokens[n % world.opaque.tokens.length] as string, world.opaque.brandId) };
+      case 'opaque-new':
+        return { kind, brandId: world.opaque.brandId, method: 'GET', path: '/v1/whoami', headers: bearer(world.opaque.newToken(), world.opaque.brandId) };
       case 'link':
         return {
           kind, brandId: brand.brandId, method: 'POST', path: '/v1/customers/link',
@@ -236,10 +258,6 @@ async function runPhase(world: LoadWorld, options: LoadOptions, settings: PhaseS
     served: { faultedBrand: ratio(tally.validServed.faulted), others: ratio(tally.validServed.others) },
     promises: settings.promises(tally),
   };
-}
-
-function skippedPhase(phase: string, note: string): PhaseReport {
-  return { phase, requests: 0, requestsPerSecond: 0, p50Ms: 0, p99Ms: 0, statuses: {}, unexpected: {}, served: { faultedBrand: '-', others: '-' }, promises: [], note };
 }
 
 async function until(elapsed: () => number, seconds: number): Promise<void> {

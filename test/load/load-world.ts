@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { brandSecretPrefix } from '../../lambdas/core/brand-config';
 import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lib/local/local-mode';
 import { readLocalSettings } from '../../lib/local/local-settings';
 import { makeKey, signToken, type TestKey } from '../support/tokens';
@@ -12,6 +14,12 @@ import { makeKey, signToken, type TestKey } from '../support/tokens';
  * server that can be told to fail or to be slow per brand, and many distinct tokens per brand, signed with jose.
  */
 export type JwksMode = 'up' | 'down' | 'slow';
+
+/** How the opaque-token brand's introspection endpoint answers: as it should, or 500 to everything. */
+export type IntrospectionMode = 'up' | 'error';
+
+/** The brand whose access tokens are opaque, introspected at the same loopback server. */
+export const OPAQUE_BRAND_ID = 'load-opaque';
 
 /** How long a slow JWKS endpoint takes to answer: more than the fetcher's time limit. */
 export const SLOW_JWKS_MS = 5000;
@@ -33,9 +41,19 @@ export interface LoadBrand {
   readonly idTokens: readonly string[];
 }
 
+/** The opaque-token brand: its users' tokens, which its introspection endpoint knows, and a way to mint new ones. */
+export interface OpaqueBrand {
+  readonly brandId: string;
+  readonly tokens: readonly string[];
+  /** A token the endpoint knows, never sent before: its first use must be introspected. */
+  newToken(): string;
+  setIntrospectionMode(mode: IntrospectionMode): void;
+}
+
 export interface LoadWorld {
   readonly local: LocalMode;
   readonly brands: readonly LoadBrand[];
+  readonly opaque: OpaqueBrand;
   readonly revokedPerBrand: number;
   setJwksMode(brandId: string, mode: JwksMode): void;
   /** Takes DynamoDB Local away from the functions (every connection reset) or gives it back; its data stays. */
@@ -49,33 +67,46 @@ const CLIENT_ID = 'load-app';
 export async function startLoadWorld(options: LoadWorldOptions): Promise<LoadWorld> {
   const modes = new Map<string, JwksMode>();
   const keys = new Map<string, TestKey>();
-  const jwks = await startJwksServer(keys, modes);
+  const introspection = { mode: 'up' as IntrospectionMode, known: new Map<string, string>() };
+  const jwks = await startJwksServer(keys, modes, introspection);
   let proxy: DynamoDbProxy | undefined;
   const dir = await mkdtemp(path.join(tmpdir(), 'ciam-load-'));
   const brandIds = Array.from({ length: options.brands }, (_, i) => `load-${String(i + 1).padStart(3, '0')}`);
   for (const brandId of brandIds) keys.set(brandId, await makeKey(`${brandId}-k1`));
   const issuerOf = (brandId: string) => `${jwks.origin}/b/${brandId}`;
   const brandsFile = path.join(dir, 'brands.json');
-  await writeFile(
-    brandsFile,
-    JSON.stringify(
-      brandIds.map((brandId) => ({
-        brandId,
-        displayName: `Load ${brandId}`,
-        provider: 'generic-oidc',
-        issuer: issuerOf(brandId),
-        jwksUri: `${issuerOf(brandId)}/jwks`,
-        applicationId: CLIENT_ID,
-        clientId: CLIENT_ID,
-        audiences: [AUDIENCE],
-      })),
-    ),
-  );
+  const secretsFile = path.join(dir, 'secrets.json');
+  const secretRef = `${brandSecretPrefix('local', OPAQUE_BRAND_ID)}introspection`;
+  const brandConfig = (brandId: string) => ({
+    brandId,
+    displayName: `Load ${brandId}`,
+    provider: 'generic-oidc',
+    issuer: issuerOf(brandId),
+    jwksUri: `${issuerOf(brandId)}/jwks`,
+    applicationId: CLIENT_ID,
+    clientId: CLIENT_ID,
+    audiences: [AUDIENCE],
+  });
+  const opaqueConfig = {
+    ...brandConfig(OPAQUE_BRAND_ID),
+    tokenFormat: 'opaque',
+    introspection: { endpoint: `${issuerOf(OPAQUE_BRAND_ID)}/introspect`, clientId: GATEWAY_CLIENT_ID, clientSecretRef: secretRef },
+  };
+  await writeFile(brandsFile, JSON.stringify([...brandIds.map(brandConfig), opaqueConfig]));
+  await writeFile(secretsFile, JSON.stringify({ [secretRef]: GATEWAY_CLIENT_SECRET }));
+  let minted = 0;
+  const mintOpaque = () => {
+    const token = randomBytes(24).toString('base64url');
+    introspection.known.set(token, `opaque-user-${(minted += 1)}`);
+    return token;
+  };
+  const opaqueTokens = Array.from({ length: options.usersPerBrand }, mintOpaque);
   let local: LocalMode | undefined;
   try {
     local = await startLocalMode({
       ...readLocalSettings({ PORT: '0', CIAM_PORT: '0' }),
       brandsFile,
+      secretsFile,
       functionsDynamoDbEndpoint: async (endpoint) => {
         proxy = await startDynamoDbProxy(new URL(endpoint));
         return proxy.endpoint;
@@ -107,6 +138,7 @@ export async function startLoadWorld(options: LoadWorldOptions): Promise<LoadWor
     return {
       local: running,
       brands,
+      opaque: { brandId: OPAQUE_BRAND_ID, tokens: opaqueTokens, newToken: mintOpaque, setIntrospectionMode: (mode) => (introspection.mode = mode) },
       revokedPerBrand: options.revokedPerBrand,
       setJwksMode: (brandId, mode) => modes.set(brandId, mode),
       setDynamoDbReachable: (reachable) => proxy?.setReachable(reachable),
@@ -135,9 +167,23 @@ async function revoke(local: LocalMode, brandId: string, sub: string): Promise<v
   if (response.status !== 200 && response.status !== 201) throw new Error(`revoking ${sub} of ${brandId}: ${response.status} ${await response.text()}`);
 }
 
-/** `/b/<brandId>/jwks` for every brand, each answering as its mode says. */
-async function startJwksServer(keys: ReadonlyMap<string, TestKey>, modes: ReadonlyMap<string, JwksMode>): Promise<{ origin: string; close(): Promise<void> }> {
+/**
+ * `/b/<brandId>/jwks` for every brand, each answering as its mode says, and the opaque brand's RFC 7662 endpoint,
+ * `/b/load-opaque/introspect`, which knows the tokens `introspection.known` maps to their subjects.
+ */
+async function startJwksServer(
+  keys: ReadonlyMap<string, TestKey>,
+  modes: ReadonlyMap<string, JwksMode>,
+  introspection: { readonly mode: IntrospectionMode; readonly known: ReadonlyMap<string, string> },
+): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
+    if (req.url === `/b/${OPAQUE_BRAND_ID}/introspect`) {
+      void introspect(req, introspection).then(
+        (answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
     const brandId = /^\/b\/([^/]+)\/jwks$/.exec(req.url ?? '')?.[1];
     const key = brandId === undefined ? undefined : keys.get(brandId);
     if (!brandId || !key) {
@@ -159,6 +205,23 @@ async function startJwksServer(keys: ReadonlyMap<string, TestKey>, modes: Readon
         server.close(() => resolve());
       }),
   };
+}
+
+/** The gateway's own client at the opaque brand's CIAM, and its secret (local mode reads it from the secrets file). */
+const GATEWAY_CLIENT_ID = 'load-gateway';
+const GATEWAY_CLIENT_SECRET = 'load-gateway-secret';
+
+/** An introspection answer for the form's `token`, after client_secret_basic; throws (a 500) in mode `error`. */
+async function introspect(req: IncomingMessage, state: { readonly mode: IntrospectionMode; readonly known: ReadonlyMap<string, string> }): Promise<object> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (state.mode === 'error') throw new Error('introspection down');
+  const basic = `Basic ${Buffer.from(`${GATEWAY_CLIENT_ID}:${GATEWAY_CLIENT_SECRET}`).toString('base64')}`;
+  if (req.headers.authorization !== basic) throw new Error('client refused');
+  const sub = state.known.get(new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '');
+  if (sub === undefined) return { active: false };
+  const now = Math.floor(Date.now() / 1000);
+  return { active: true, sub, client_id: CLIENT_ID, scope: 'openid profile email', iat: now - 10, exp: now + 3600 };
 }
 
 interface DynamoDbProxy {
