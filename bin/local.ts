@@ -18,6 +18,11 @@ async function main(): Promise<void> {
   const token = settings.ciamPort === LOCAL_DEFAULTS.ciamPort ? 'npm run -s token' : `CIAM_PORT=${new URL(local.ciam.issuer).port} npm run -s token`;
   console.log(`dynamodb ${local.dynamodbEndpoint}`);
   console.log(`ciam     ${local.ciam.issuer}  (discovery: ${local.ciam.issuer}/.well-known/openid-configuration)`);
+  // The vendor-shaped CIAMs, under paths of the demo CIAM: what the janrain and auth0 presets' endpoint and nextreason's baseUrl take.
+  const { janrain, nextreason, auth0 } = local.ciam.vendors;
+  console.log(`janrain  ${janrain.endpoint}  (customerId ${janrain.customerId}; issuer ${janrain.issuer})`);
+  console.log(`nextreason ${nextreason.baseUrl}  (the tenant URL: issuer, discovery and /introspect under it)`);
+  console.log(`auth0    ${auth0.endpoint}  (issuer ${auth0.issuer}; no introspection)`);
   console.log(`gateway  ${local.gatewayUrl}  (admin routes: x-admin-key: ${settings.adminKey})`);
   if (settings.routesFile) console.log(`routes   ${settings.routesFile}, and any route it does not name: echo integration, CIAM authorizer`);
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Try, in another terminal:

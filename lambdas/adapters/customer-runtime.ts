@@ -81,7 +81,10 @@ export function createCallerResolver(deps: {
     // An opaque token has no claims of its own to read: the authorizer's context holds what its CIAM said.
     const tokenClaims = validatedAsJwt(brand, token) ? decodeUnverifiedJwt(token).payload : opaqueTokenClaims(context);
     if (tokenClaims.sub !== context.sub) throw new TokenError('CLAIM_INVALID', 'token subject differs from the authorized one');
-    checkProfileScope(brand, new Set(String(context.scopes ?? '').split(' ')));
+    // A token its brand's userinfo endpoint validated (Auth0's opaque tokens) comes with no scopes, as userinfo names
+    // none; but userinfo answered for it, which it does only for a token with `openid` (OIDC Core 5.3).
+    const validatedByUserinfo = !validatedAsJwt(brand, token) && brand.opaqueValidation === 'userinfo';
+    if (!validatedByUserinfo) checkProfileScope(brand, new Set(String(context.scopes ?? '').split(' ')));
     const cuid = String(context.sub);
     const revocationClaims = revocationClaimsOf(tokenClaims);
     await refuseRevoked(deps.revocations, brand.brandId, cuid, revocationClaims);

@@ -167,20 +167,38 @@ function baseUrl(value: string): string | undefined {
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
-/** cognito-local's base URL: http(s) on a loopback address, nothing after the port. */
-function loopbackBaseUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute http(s) URL such as http://127.0.0.1:9229';
-  }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !(isLoopbackAddress(host) || host === 'localhost')) {
-    return 'must be an http(s) URL on a loopback address such as http://127.0.0.1:9229 (cognito-local)';
-  }
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return 'must have no path, query, fragment or credentials';
-  return undefined;
+/** A checked local stand-in's URL as paths are appended to it: normalized (`/a/../b` is `/b`), no trailing slash. */
+const localBase = (endpoint: string): string => withoutTrailingSlash(new URL(endpoint).href);
+
+/** The `endpoint` input of a vendor that local mode serves a shape of, under a path of its demo CIAM. */
+const localEndpoint = (vendor: string, example: string): InputSpec => ({
+  help: `local mode only: the URL of local mode's ${vendor}-shaped CIAM, e.g. ${example}`,
+  check: loopbackUrl(example, { path: true }),
+});
+
+/**
+ * The URL of a vendor's local stand-in (cognito-local, local mode's vendor-shaped CIAMs): http(s) on a loopback address,
+ * which the URI policy allows in local mode only, so a brand built from it works nowhere else. `path`: whether the
+ * stand-in may be served under a path, as local mode serves several vendors' shapes on its demo CIAM's port.
+ */
+function loopbackUrl(example: string, { path }: { readonly path: boolean }): (value: string) => string | undefined {
+  return (value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return `must be an absolute http(s) URL such as ${example}`;
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !(isLoopbackAddress(host) || host === 'localhost')) {
+      return `must be an http(s) URL on a loopback address such as ${example}`;
+    }
+    if (url.search || url.hash || url.username || url.password || value.includes('?') || value.includes('#')) {
+      return path ? 'must have no query, fragment or credentials' : 'must have no path, query, fragment or credentials';
+    }
+    if (!path && url.pathname !== '/') return 'must have no path, query, fragment or credentials';
+    return undefined;
+  };
 }
 
 const ACCESS_TOKENS_RS256 = { acceptedTokenTypes: ['access'], algorithms: ['RS256'] } as const;
@@ -205,7 +223,7 @@ const cognito = definePreset({
   },
   optional: {
     domain: { help: 'hosted UI domain for userinfo, e.g. myapp.auth.eu-west-1.amazoncognito.com or a custom domain; without it the profile comes from the ID token', check: hostName },
-    endpoint: { help: 'local mode only: the URL of cognito-local, e.g. http://127.0.0.1:9229, with region local', check: loopbackBaseUrl },
+    endpoint: { help: 'local mode only: the URL of cognito-local, e.g. http://127.0.0.1:9229, with region local', check: loopbackUrl('http://127.0.0.1:9229 (cognito-local)', { path: false }) },
   },
   notes:
     'Tokens carry token_use: access tokens carry client_id (no aud), ID tokens aud; both must name one of the app client ids. ' +
@@ -230,7 +248,7 @@ const cognito = definePreset({
     } as const;
     if (endpoint !== undefined) {
       // cognito-local names its issuer <its URL>/<pool>, one form only, and serves no userinfo.
-      const issuer = `${withoutTrailingSlash(endpoint)}/${userPoolId}`;
+      const issuer = `${localBase(endpoint)}/${userPoolId}`;
       return { ...common, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, profileSource: 'id_token' };
     }
     const { issuer, globalIssuer } = cognitoIssuers(region, userPoolId);
@@ -244,14 +262,18 @@ const cognito = definePreset({
   },
 });
 
+/** Auth0 lays a tenant out at its root: the issuer ends with "/". */
+const auth0Endpoints = (base: string) => ({ issuer: `${base}/`, jwksUri: `${base}/.well-known/jwks.json`, userinfoEndpoint: `${base}/userinfo` });
+
 const auth0 = definePreset({
   provider: 'auth0',
   required: {
-    domain: { help: 'tenant or custom domain, e.g. acme.eu.auth0.com', check: hostName },
     apiAudience: { help: 'identifier of the Auth0 API, the aud of its access tokens' },
     clientId: { help: 'client id of the application' },
   },
   optional: {
+    domain: { help: 'tenant or custom domain, e.g. acme.eu.auth0.com (or endpoint)', check: hostName },
+    endpoint: localEndpoint('Auth0', 'http://127.0.0.1:3001/auth0'),
     opaque: {
       help: 'true: also accept the opaque access tokens Auth0 issues when the app asks for no audience, validated through /userinfo',
       check: (v) => (v === 'true' || v === 'false' ? undefined : 'must be true or false'),
@@ -259,12 +281,15 @@ const auth0 = definePreset({
   },
   notes:
     'The issuer ends with "/". With opaque=true, tokens that are not JWTs are valid when /userinfo answers for them (no scopes then). Scopes are in scope; with RBAC and "Add Permissions in the Access Token", permissions are in permissions. ' +
-    'Access tokens carry no profile claims unless an Action adds namespaced ones; client-credentials tokens have gty and sub <client>@clients.',
-  build: ({ domain, apiAudience, clientId, opaque }) => ({
+    'Access tokens carry no profile claims unless an Action adds namespaced ones; client-credentials tokens have gty and sub <client>@clients. ' +
+    'endpoint stands for https://<domain> in local mode.',
+  crossCheck: ({ domain, endpoint }) => [
+    ...(domain === undefined && endpoint === undefined ? ['domain or endpoint: one is required'] : []),
+    ...(domain !== undefined && endpoint !== undefined ? ['endpoint: give domain, or endpoint in local mode, not both'] : []),
+  ],
+  build: ({ domain, endpoint, apiAudience, clientId, opaque }) => ({
     provider: 'auth0',
-    issuer: `https://${domain}/`,
-    jwksUri: `https://${domain}/.well-known/jwks.json`,
-    userinfoEndpoint: `https://${domain}/userinfo`,
+    ...auth0Endpoints(endpoint === undefined ? `https://${domain}` : localBase(endpoint)),
     clientId,
     audiences: [apiAudience],
     ...ACCESS_TOKENS_RS256,
@@ -346,7 +371,8 @@ const janrain = definePreset({
   },
   optional: {
     region: { help: 'Hosted Login region, e.g. us or eu (the v1.api.<region>.janrain.com host); with customerId, in place of issuer', check: (v) => (JANRAIN_REGION.test(v) ? undefined : 'must be a region such as us or eu') },
-    customerId: { help: 'Hosted Login customer id (a UUID); with region', check: (v) => (JANRAIN_CUSTOMER_ID.test(v) ? undefined : 'must be letters, digits and "-" (it becomes a URL path segment)') },
+    customerId: { help: 'Hosted Login customer id (a UUID); with region (or endpoint)', check: (v) => (JANRAIN_CUSTOMER_ID.test(v) ? undefined : 'must be letters, digits and "-" (it becomes a URL path segment)') },
+    endpoint: localEndpoint('Janrain', 'http://127.0.0.1:3001/janrain'),
     issuer: ISSUER_INPUT,
     audience: { help: 'aud of the access tokens; defaults to clientId' },
     ...INTROSPECTION_INPUTS,
@@ -354,16 +380,17 @@ const janrain = definePreset({
   notes:
     'Hosted Login access tokens are opaque: validated at https://v1.api.<region>.janrain.com/<customerId>/login/token/introspect, ' +
     'or through /<customerId>/profiles/oidc/userinfo without the gateway\'s client. jwksUri (ID tokens) comes from discovery. ' +
-    'Given an issuer instead, tokens are taken as JWTs and every endpoint comes from discovery.',
-  crossCheck: (values) => [
-    ...(values.issuer === undefined ? [] : values.region !== undefined || values.customerId !== undefined ? ['issuer: give issuer, or region and customerId, not both'] : []),
-    ...(values.issuer === undefined && (values.region === undefined || values.customerId === undefined) ? ['region and customerId, or issuer: one is required'] : []),
+    'Given an issuer instead, tokens are taken as JWTs and every endpoint comes from discovery. endpoint stands for https://v1.api.<region>.janrain.com in local mode.',
+  crossCheck: ({ region, endpoint, customerId, issuer, ...values }) => [
+    ...(issuer === undefined ? [] : region !== undefined || customerId !== undefined || endpoint !== undefined ? ['issuer: give issuer, or region and customerId, not both'] : []),
+    ...(issuer === undefined && ((region === undefined && endpoint === undefined) || customerId === undefined) ? ['region and customerId, or issuer: one is required'] : []),
+    ...(region !== undefined && endpoint !== undefined ? ['endpoint: in place of region in local mode, not with it'] : []),
     ...introspectionProblems(values),
   ],
-  build: ({ clientId, region, customerId, issuer, audience, ...introspection }) => {
+  build: ({ clientId, region, endpoint, customerId, issuer, audience, ...introspection }) => {
     const common = { provider: 'janrain', clientId, audiences: [audience ?? clientId], ...ACCESS_TOKENS_RS256, fieldMappings: STANDARD_CLAIMS } as const;
     if (issuer !== undefined) return { ...common, issuer };
-    const api = `https://v1.api.${region}.janrain.com/${customerId}`;
+    const api = `${endpoint === undefined ? `https://v1.api.${region}.janrain.com` : localBase(endpoint)}/${customerId}`;
     return {
       ...common,
       issuer: `${api}/login`,

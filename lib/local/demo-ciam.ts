@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
+import { buildDemoProvider, DEMO_REDIRECT_URI, DEMO_SCOPES, newSigningKey, OIDC_CLAIMS, type SigningKey } from './demo-provider';
 import { DemoSessions, type EndedSessions } from './demo-sessions';
+import { createVendorCiams, type VendorCiamUrls } from './vendor-ciams';
 
 /**
  * The demo CIAM of local mode: a real OpenID provider (oidc-provider) on 127.0.0.1 with discovery, JWKS,
@@ -11,8 +13,9 @@ import { DemoSessions, type EndedSessions } from './demo-sessions';
  * opaque for the second client's `DEMO_OPAQUE_AUDIENCE` API, which the gateway's client introspects (RFC 7662).
  * Given a back-channel logout URI, the demo client registers it: a logout at the demo CIAM then calls it with a logout
  * token, and the client's access tokens carry the session's `sid` (as its ID tokens and logout tokens do).
+ * Under paths of its own, the same server runs CIAMs laid out as vendors lay themselves out (lib/local/vendor-ciams.ts).
  */
-export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', redirectUri: 'http://127.0.0.1/callback' } as const;
+export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', redirectUri: DEMO_REDIRECT_URI } as const;
 /** oidc-provider wants resource indicators (RFC 8707) to be absolute URIs. */
 export const DEMO_AUDIENCE = 'https://loyalty.example/api';
 /**
@@ -23,7 +26,6 @@ export const DEMO_OPAQUE_CLIENT = { clientId: 'demo-opaque-client', clientSecret
 export const DEMO_OPAQUE_AUDIENCE = 'https://loyalty.example/opaque-api';
 /** The gateway's own client at the demo CIAM: it only introspects (RFC 7662), with client_secret_basic. */
 export const DEMO_INTROSPECTION_CLIENT = { clientId: 'ciam-gateway', clientSecret: 'gateway-introspection-secret' } as const;
-export const DEMO_SCOPES = ['openid', 'profile', 'email', 'phone', 'loyalty'] as const;
 
 export interface DemoCiamOptions {
   /** The demo client's OpenID Connect back-channel logout URI (`backchannel_logout_session_required`). @default none */
@@ -39,6 +41,8 @@ export interface DemoCiam {
   readonly userinfoEndpoint: string;
   /** RFC 7662 introspection, for `DEMO_INTROSPECTION_CLIENT`. */
   readonly introspectionEndpoint: string;
+  /** The CIAMs shaped as Janrain, NextReason and Auth0, on the same port. */
+  readonly vendors: VendorCiamUrls;
   /** Publishes a new signing key first in the JWKS and signs with it from now on (the old key stays listed). */
   rotateSigningKey(): Promise<void>;
   /** While false, the JWKS endpoint answers 503, as an IdP outage would. */
@@ -68,22 +72,6 @@ export function demoUserClaims(login: string): Record<string, unknown> {
 /** What `PUT /demo/users/<login>` may change: step one of an identifier change happens at the CIAM. */
 const EDITABLE_CLAIMS = new Set(['given_name', 'family_name', 'email', 'email_verified', 'phone_number', 'phone_number_verified']);
 
-const OIDC_CLAIMS = {
-  openid: ['sub'],
-  profile: ['given_name', 'family_name', 'name'],
-  email: ['email', 'email_verified'],
-  phone: ['phone_number', 'phone_number_verified'],
-};
-
-type SigningKey = JWK & { kid: string };
-
-async function newSigningKey(): Promise<{ privateJwk: SigningKey; publicJwk: SigningKey }> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = `demo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-  const meta = { kid, alg: 'RS256', use: 'sig' };
-  return { privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...(await exportJWK(publicKey)), ...meta } };
-}
-
 export async function startDemoCiam(port: number, options: DemoCiamOptions = {}): Promise<DemoCiam> {
   const { default: OidcProvider } = await import('oidc-provider');
   // The issuer names the port, so the socket is bound first (port 0 picks a free one) and the provider built after.
@@ -94,8 +82,10 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
   const claimsOf = (login: string) => ({ ...demoUserClaims(login), ...changedClaims.get(login) });
   const keys: { privateJwk: SigningKey; publicJwk: SigningKey }[] = [await newSigningKey()];
   const sessions = new DemoSessions();
+  const vendors = createVendorCiams();
 
   const server = createServer((req, res) => {
+    if (vendors.serve(req, res)) return;
     if (req.url?.startsWith('/jwks')) {
       jwksRequests += 1;
       if (!jwksAvailable) return void res.writeHead(503).end('down');
@@ -116,55 +106,31 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const build = (): Provider => {
-    const built = new OidcProvider(issuer, {
-      clients: [{
-        client_id: DEMO_CLIENT.clientId,
-        client_secret: DEMO_CLIENT.clientSecret,
-        grant_types: ['authorization_code', 'client_credentials'],
-        redirect_uris: [DEMO_CLIENT.redirectUri],
-        response_types: ['code'],
-        // With a back-channel URI and a required session, oidc-provider puts the session's `sid` in the authorization
-        // code, the ID token and the logout token (Client#includeSid), and so in the access token's `sid` (below).
-        ...(options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
-      }, {
-        client_id: DEMO_OPAQUE_CLIENT.clientId,
-        client_secret: DEMO_OPAQUE_CLIENT.clientSecret,
-        grant_types: ['authorization_code', 'client_credentials'],
-        redirect_uris: [DEMO_OPAQUE_CLIENT.redirectUri],
-        response_types: ['code'],
-      }, {
-        // A resource server's client: no grant of its own, it only asks about tokens.
-        client_id: DEMO_INTROSPECTION_CLIENT.clientId,
-        client_secret: DEMO_INTROSPECTION_CLIENT.clientSecret,
-        grant_types: [],
-        redirect_uris: [],
-        response_types: [],
-      }],
-      jwks: { keys: keys.map((k) => k.privateJwk) },
-      scopes: [...DEMO_SCOPES],
-      claims: OIDC_CLAIMS,
-      findAccount: (_ctx, accountId) => ({ accountId, claims: () => claimsOf(accountId) as { sub: string } }),
-      pkce: { required: () => true },
-      // oidc-provider leaves `sid` out of JWT access tokens; a client-credentials token has none.
-      extraTokenClaims: (_ctx, token) => ('sid' in token && token.sid ? { sid: token.sid } : undefined),
-      fetch: sessions.fetch,
-      ttl: { AccessToken: 900, AuthorizationCode: 60, ClientCredentials: 900, Grant: 3600, IdToken: 900, Interaction: 600, Session: 3600 },
-      features: {
-        devInteractions: { enabled: true },
-        clientCredentials: { enabled: true },
-        backchannelLogout: { enabled: true },
-        // A client revokes its own tokens only (oidc-provider's default also lets a confidential client try others').
-        revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
-        // Only the gateway's client may ask, about any token: an app must not learn about another app's tokens.
-        introspection: { enabled: true, allowedPolicy: (_ctx, client) => client.clientId === DEMO_INTROSPECTION_CLIENT.clientId },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: (_ctx, client) => (client?.clientId === DEMO_OPAQUE_CLIENT.clientId ? DEMO_OPAQUE_AUDIENCE : DEMO_AUDIENCE),
-          useGrantedResource: () => true,
-          getResourceServerInfo: (_ctx, resource) =>
-            resource === DEMO_OPAQUE_AUDIENCE
-              ? { scope: DEMO_SCOPES.join(' '), audience: DEMO_OPAQUE_AUDIENCE, accessTokenFormat: 'opaque', accessTokenTTL: 900 }
-              : { scope: DEMO_SCOPES.join(' '), audience: DEMO_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'RS256' } } },
+    const built = buildDemoProvider(OidcProvider, {
+      issuer,
+      keys: keys.map((k) => k.privateJwk),
+      apps: [DEMO_CLIENT, DEMO_OPAQUE_CLIENT],
+      introspectionClient: DEMO_INTROSPECTION_CLIENT,
+      claimsOf,
+      // With a back-channel URI and a required session, oidc-provider puts the session's `sid` in the authorization
+      // code, the ID token and the logout token (Client#includeSid), and so in the access token's `sid` (below).
+      appMetadata: (app) =>
+        app === DEMO_CLIENT && options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true } : {},
+      configuration: {
+        // oidc-provider leaves `sid` out of JWT access tokens; a client-credentials token has none.
+        extraTokenClaims: (_ctx, token) => ('sid' in token && token.sid ? { sid: token.sid } : undefined),
+        fetch: sessions.fetch,
+        features: {
+          backchannelLogout: { enabled: true },
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: (_ctx, client) => (client?.clientId === DEMO_OPAQUE_CLIENT.clientId ? DEMO_OPAQUE_AUDIENCE : DEMO_AUDIENCE),
+            useGrantedResource: () => true,
+            getResourceServerInfo: (_ctx, resource) =>
+              resource === DEMO_OPAQUE_AUDIENCE
+                ? { scope: DEMO_SCOPES.join(' '), audience: DEMO_OPAQUE_AUDIENCE, accessTokenFormat: 'opaque', accessTokenTTL: 900 }
+                : { scope: DEMO_SCOPES.join(' '), audience: DEMO_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'RS256' } } },
+          },
         },
       },
     });
@@ -172,6 +138,7 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
     return built;
   };
   provider = build();
+  const vendorUrls = await vendors.start(OidcProvider, issuer, claimsOf);
 
   /**
    * oidc-provider's own userinfo endpoint refuses access tokens bound to another resource, but a CIAM such as
@@ -238,6 +205,7 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
     jwksUri: `${issuer}/jwks`,
     userinfoEndpoint: `${issuer}/userinfo`,
     introspectionEndpoint: `${issuer}/token/introspection`,
+    vendors: vendorUrls,
     rotateSigningKey: async () => {
       keys.unshift(await newSigningKey());
       provider = build();

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { discoveryUrlFor } from '../../lambdas/adapters/oidc-discovery';
 import { DEMO_AUDIENCE, DEMO_CLIENT, DEMO_OPAQUE_AUDIENCE, DEMO_OPAQUE_CLIENT } from './demo-ciam';
+import { AUTH0_SHAPE, JANRAIN_SHAPE, NEXTREASON_SHAPE } from './vendor-ciams';
 
 /**
  * Gets tokens from the demo CIAM the way an app would, without a browser: authorization code + PKCE through
@@ -15,18 +17,29 @@ interface Discovery {
 export const DEMO_CIAM_TIMEOUT_SECONDS = 10;
 const timeout = () => AbortSignal.timeout(DEMO_CIAM_TIMEOUT_SECONDS * 1000);
 
-/** An app of the demo CIAM and the API its access tokens are for: JWTs for the first, opaque tokens for the second. */
+/**
+ * An app of a CIAM of local mode and the API its access tokens are for: at the demo CIAM, JWTs for the first, opaque
+ * tokens for the second. An app that names no API gets the opaque tokens of the CIAM's userinfo endpoint, as the
+ * vendor-shaped CIAMs' apps do (Auth0's asks for its API's audience to get a JWT).
+ */
 export interface DemoApp {
   readonly client: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
-  readonly resource: string;
+  readonly resource?: string;
 }
 export const DEMO_JWT_APP: DemoApp = { client: DEMO_CLIENT, resource: DEMO_AUDIENCE };
 export const DEMO_OPAQUE_APP: DemoApp = { client: DEMO_OPAQUE_CLIENT, resource: DEMO_OPAQUE_AUDIENCE };
+export const JANRAIN_APP: DemoApp = { client: JANRAIN_SHAPE.app };
+export const NEXTREASON_APP: DemoApp = { client: NEXTREASON_SHAPE.app };
+export const AUTH0_OPAQUE_APP: DemoApp = { client: AUTH0_SHAPE.app };
+export const AUTH0_JWT_APP: DemoApp = { client: AUTH0_SHAPE.app, resource: AUTH0_SHAPE.apiAudience };
+
+/** The `resource` parameter (RFC 8707) of an app's requests, when it names an API. */
+const resourceOf = ({ resource }: DemoApp): Record<string, string> => (resource === undefined ? {} : { resource });
 
 const basicAuth = ({ client }: DemoApp) => `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
 
 async function discover(issuer: string): Promise<Discovery> {
-  const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: timeout() });
+  const response = await fetch(discoveryUrlFor(issuer), { signal: timeout() });
   if (!response.ok) throw new Error(`discovery at ${issuer} answered ${response.status}`);
   return (await response.json()) as Discovery;
 }
@@ -51,7 +64,7 @@ async function requestTokens(app: DemoApp, endpoint: string, form: Record<string
 
 export async function clientCredentialsToken(issuer: string, scope: string, app: DemoApp = DEMO_JWT_APP): Promise<string> {
   const { token_endpoint } = await discover(issuer);
-  return (await requestTokens(app, token_endpoint, { grant_type: 'client_credentials', scope, resource: app.resource })).accessToken;
+  return (await requestTokens(app, token_endpoint, { grant_type: 'client_credentials', scope, ...resourceOf(app) })).accessToken;
 }
 
 /** Signs in as `login` (any name; any password works at the demo CIAM) and returns the access token. */
@@ -93,7 +106,7 @@ export async function userTokens(issuer: string, login: string, scope: string, a
     state: randomBytes(8).toString('hex'),
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
-    resource: app.resource,
+    ...resourceOf(app),
   }).toString();
 
   let response = await visit(authorize.href);
@@ -105,7 +118,7 @@ export async function userTokens(issuer: string, login: string, scope: string, a
         const code = next.searchParams.get('code');
         if (!code) throw new Error(`login failed: ${next.searchParams.get('error_description') ?? next.searchParams.get('error')}`);
         return requestTokens(app, discovery.token_endpoint, {
-          grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier, resource: app.resource,
+          grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier, ...resourceOf(app),
         });
       }
       response = await visit(next.href);

@@ -5,6 +5,7 @@ import { parseBrandConfig, type BrandConfig } from '../../lambdas/core/brand-con
 import { ConfigValidationError } from '../../lambdas/core/errors';
 import { brandSecretPrefix } from '../../lambdas/core/brand-config';
 import { DEMO_AUDIENCE, DEMO_CLIENT, DEMO_INTROSPECTION_CLIENT, DEMO_OPAQUE_AUDIENCE, DEMO_OPAQUE_CLIENT, type DemoCiam } from './demo-ciam';
+import { JANRAIN_SHAPE, NEXTREASON_SHAPE } from './vendor-ciams';
 
 /** The brands local mode starts with: `demo`, which trusts the demo CIAM, and those of LOCAL_BRANDS_FILE. */
 
@@ -39,8 +40,19 @@ export function demoBrand(ciam: DemoCiam): BrandConfig {
 }
 
 export const DEMO_OPAQUE_BRAND_ID = 'demo-opaque';
-/** Where local mode's secrets file names the gateway's introspection secret at the demo CIAM (stage `local`). */
-export const DEMO_OPAQUE_SECRET_REF = `${brandSecretPrefix('local', DEMO_OPAQUE_BRAND_ID)}introspection`;
+/** Where local mode's secrets file names a brand's introspection secret (stage `local`). */
+const introspectionSecretRef = (brandId: string): string => `${brandSecretPrefix('local', brandId)}introspection`;
+/** The gateway's introspection secret at the demo CIAM. */
+export const DEMO_OPAQUE_SECRET_REF = introspectionSecretRef(DEMO_OPAQUE_BRAND_ID);
+
+/**
+ * The brands of the vendor-shaped CIAMs (lib/local/vendor-ciams.ts). They are not seeded: the README onboards them with
+ * the CLI and the vendors' presets. Local mode only holds their introspection secrets, under these ids, and `npm run
+ * token -- --brand <id>` signs in with their apps.
+ */
+export const DEMO_JANRAIN_BRAND_ID = 'demo-janrain';
+export const DEMO_NEXTREASON_BRAND_ID = 'demo-nextreason';
+export const DEMO_AUTH0_BRAND_ID = 'demo-auth0';
 
 /**
  * A brand whose app gets opaque access tokens from the demo CIAM: the gateway asks the demo CIAM about each one
@@ -73,7 +85,11 @@ export function demoOpaqueBrand(ciam: DemoCiam): BrandConfig {
 
 /** The secrets local mode's functions read (LOCAL_SECRETS_FILE): the demo brands' beside the developer's own. */
 export function demoSecrets(): Record<string, string> {
-  return { [DEMO_OPAQUE_SECRET_REF]: DEMO_INTROSPECTION_CLIENT.clientSecret };
+  return {
+    [DEMO_OPAQUE_SECRET_REF]: DEMO_INTROSPECTION_CLIENT.clientSecret,
+    [introspectionSecretRef(DEMO_JANRAIN_BRAND_ID)]: JANRAIN_SHAPE.introspectionClient.clientSecret,
+    [introspectionSecretRef(DEMO_NEXTREASON_BRAND_ID)]: NEXTREASON_SHAPE.introspectionClient.clientSecret,
+  };
 }
 
 /** A JSON array of brand configs, each validated like any brand config; every problem is named at once. */

@@ -46,5 +46,5 @@ it('refuses an unknown option in one line', async () => {
 }, 40_000);
 
 it('refuses a brand it has no demo app for, in one line naming the ones it has', async () => {
-  expect(await token(['--brand', 'acme'], await closedPort())).toEqual({ code: 1, stdout: '', stderr: 'token: --brand must be one of demo, demo-opaque\n' });
+  expect(await token(['--brand', 'acme'], await closedPort())).toEqual({ code: 1, stdout: '', stderr: 'token: --brand must be one of demo, demo-opaque, demo-janrain, demo-nextreason, demo-auth0\n' });
 }, 40_000);

@@ -35,6 +35,20 @@ describe('customer routes with an opaque token', () => {
     expect(bodyOf(response)).toMatchObject({ code: 'TOKEN_REVOKED' });
   });
 
+  it('link an opaque token its brand validated through userinfo (Auth0), which carries no scopes: userinfo answers only for openid', async () => {
+    const { deps, state } = customerRoute({ brand: { tokenFormat: 'auto', opaqueValidation: 'userinfo' } });
+    const response = await createLinkCustomerHandler(deps)(opaqueLink({ scopes: '' }));
+    expect(response.statusCode).toBe(200);
+    expect(state.userinfoCalls).toBe(1);
+  });
+
+  it('still ask openid of an introspected opaque token when the profile comes from userinfo', async () => {
+    const { deps } = customerRoute({ brand: OPAQUE_BRAND });
+    const response = await createLinkCustomerHandler(deps)(opaqueLink({ scopes: 'loyalty' }));
+    expect(response.statusCode).toBe(403);
+    expect(bodyOf(response)).toMatchObject({ code: 'INSUFFICIENT_SCOPE' });
+  });
+
   it('refuse a non-JWT token for a JWT brand as malformed', async () => {
     const { deps } = customerRoute();
     const response = await createLinkCustomerHandler(deps)(opaqueLink());
