@@ -149,3 +149,21 @@ it('runs the opaque-token walk-through verbatim: whoami and link with an opaque 
   expect(JSON.parse(link ?? '')).toMatchObject({ created: true, linkedBy: 'new' });
   expect(revoked).toBe('200');
 }, 90_000);
+
+it('onboards a brand on each vendor\'s shape verbatim with the CLI, checks it and uses it: Janrain, NextReason, Auth0 opaque', async () => {
+  const stdout = await run(readmeBlock('# Janrain Hosted Login: opaque tokens'));
+  const lines = stdout.trim().split('\n');
+  const json = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines.filter((line) => /^created demo-(janrain|nextreason|auth0) at version 1; changed: /.test(line))).toHaveLength(3);
+  expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);
+  // Five steps for each brand with introspection (the sample token's only where one was given), four for Auth0's.
+  expect(lines.filter((line) => /^ok {3}introspection: reachable; client ciam-gateway accepted/.test(line))).toHaveLength(2);
+  expect(lines.filter((line) => /^ok {3}sample_token: opaque, (introspection|userinfo) says: valid access token for customer demo/.test(line))).toHaveLength(2);
+  expect(lines.filter((line) => line.startsWith('ok   '))).toHaveLength(5 + 4 + 4);
+  expect(json).toEqual([
+    expect.objectContaining({ brandId: 'demo-janrain', sub: 'jan', principalType: 'customer', scopes: 'openid profile email phone loyalty' }),
+    expect.objectContaining({ brandId: 'demo-nextreason', sub: 'nora', principalType: 'customer' }),
+    expect.objectContaining({ brandId: 'demo-auth0', sub: 'ada', principalType: 'customer' }),
+    expect.objectContaining({ created: true, linkedBy: 'new', changedFields: ['firstName', 'lastName', 'email', 'mobile'] }),
+  ]);
+}, 120_000);
