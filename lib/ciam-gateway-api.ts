@@ -27,6 +27,7 @@ import { DelayedCacheFlush, grantAuthorizerCacheFlush } from './delayed-cache-fl
 import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
 import { stageProblems, throwIfInvalid } from './props-validation';
 import { ROUTE_HANDLER_ACCESS, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
+import type { BrandQuotaPlans } from './brand-quota-plans';
 import { ServiceFunction } from './service-function';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from './table-definitions';
 
@@ -54,6 +55,12 @@ export interface CiamGatewayApiProps {
    * @default - none
    */
   readonly ciamAuthorizer?: CiamAuthorizerSource;
+  /**
+   * Per-brand quotas on this API (the CiamAuthorizer's `quotaPlans`): its `ciam` routes are metered on each brand's
+   * API key in its tier's plan, and the admin API keeps the keys.
+   * @default - no quotas
+   */
+  readonly quotaPlans?: BrandQuotaPlans;
   /**
    * How long the handlers keep a brand's configuration in memory; 0 to 3600 s (BRAND_CACHE_TTL_SECONDS). The admin API
    * also waits this long (plus a margin) before its follow-up authorizer-cache flush for API stages whose registration
@@ -130,6 +137,7 @@ export class CiamGatewayApi extends Construct {
   /** The follow-up authorizer-cache flushes of brand changes, when the routes include the admin API. */
   public readonly delayedCacheFlush?: DelayedCacheFlush;
   private readonly stage: string;
+  private readonly quotaPlans?: BrandQuotaPlans;
 
   constructor(scope: Construct, id: string, props: CiamGatewayApiProps) {
     super(scope, id);
@@ -145,6 +153,7 @@ export class CiamGatewayApi extends Construct {
     const { problems, environments } = checkProps(props, routes, settings, followUpQueueUrl);
     throwIfInvalid(this, 'CiamGatewayApi', problems);
     this.stage = props.stage;
+    this.quotaPlans = props.quotaPlans;
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention });
     this.api = new RestApi(this, 'Api', {
@@ -183,7 +192,7 @@ export class CiamGatewayApi extends Construct {
     });
     // One authorizer for the API, carrying the scopes of its `ciam` routes (and adding the RFC 6750 responses).
     if (props.ciamAuthorizer && routes.some((route) => route.auth === 'ciam')) {
-      this.ciamAuthorizer = props.ciamAuthorizer.authorizerFor(this.api, { routeScopes: routeScopesOf(routes) });
+      this.ciamAuthorizer = props.ciamAuthorizer.authorizerFor(this.api, { routeScopes: routeScopesOf(routes), ...(props.quotaPlans ? { quotas: true } : {}) });
     }
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
@@ -243,6 +252,9 @@ export class CiamGatewayApi extends Construct {
     if (access.kind === 'admin') {
       grantAuthorizerCacheFlush(fn, this.stage);
       this.delayedCacheFlush?.grantSchedule(fn.function);
+      if (this.quotaPlans) {
+        this.quotaPlans.grantKeySync(fn.role);
+      }
     }
     return fn.function;
   }
@@ -305,7 +317,7 @@ function checkProps(
   const environmentProblems = new Set<string>();
   for (const handler of handlers) {
     try {
-      const environment = routeFunctionEnvironment(handler, props.stage, settings, props.tables, followUpQueueUrl);
+      const environment = routeFunctionEnvironment(handler, props.stage, settings, props.tables, followUpQueueUrl, props.quotaPlans?.usagePlanNames);
       if (environment) environments.set(handler, environment);
     } catch (err) {
       if (!(err instanceof ConfigValidationError)) throw err;
@@ -346,6 +358,7 @@ function routeFunctionEnvironment(
   settings: Settings,
   tables: CiamGatewayTableSet | undefined,
   followUpQueueUrl: string,
+  usagePlans: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> | undefined {
   const common = { stage, serviceName: `ciam-gateway-${handler}` };
   const kind = ROUTE_HANDLER_ACCESS[handler].kind;
@@ -355,7 +368,7 @@ function routeFunctionEnvironment(
   const audit = { auditTableName: tables.auditTable.tableName, auditRetentionDays: settings.auditRetentionDays, revocationsTableName: tables.revocationsTable.tableName };
   return kind === 'customer'
     ? functionEnvironmentVariables('customer', { ...common, ...brands, ...audit, customersTableName: tables.customersTable.tableName })
-    : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, authorizerCacheFlushQueueUrl: followUpQueueUrl });
+    : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, authorizerCacheFlushQueueUrl: followUpQueueUrl, ...(usagePlans ? { usagePlans } : {}) });
 }
 
 /** The gateway's table for each table definition the handlers' grants name. */

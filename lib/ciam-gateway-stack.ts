@@ -85,7 +85,8 @@ export class CiamGatewayStack extends Stack {
       resultsCacheTtl: Duration.seconds(config.authorizerResultsCacheTtlSeconds),
       brandConfigCacheTtl: Duration.seconds(config.brandConfigCacheTtlSeconds),
       logRetention: config.logRetentionDays,
-      functionProps: { tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED },
+      functionProps: { tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED, reservedConcurrentExecutions: config.authorizerReservedConcurrency },
+      quotaTiers: config.quotaTiers,
     });
 
     // 'Default' is left out of logical ids: the API, its stage, functions and log groups keep the ids they were
@@ -96,6 +97,7 @@ export class CiamGatewayStack extends Stack {
       tables: this.gatewayTables,
       // The API attaches it with the scopes of its `ciam` routes: authorizerFor(api, { routeScopes: routeScopesOf(routes) }).
       ciamAuthorizer: this.ciamAuthorizer,
+      quotaPlans: this.ciamAuthorizer.quotaPlans,
       brandConfigCacheTtl: Duration.seconds(config.brandConfigCacheTtlSeconds),
       auditRetentionDays: config.auditRetentionDays,
       logRetention: config.logRetentionDays,

@@ -1,16 +1,21 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { adminDependencies, type AdminDependencies } from '../adapters/admin-runtime';
+import { adminDependencies, type AdminDependencies, type AdminQuotas } from '../adapters/admin-runtime';
 import type { StoredBrand } from '../adapters/brand-item';
 import { headerValue } from '../adapters/http-headers';
 import { translateError } from '../adapters/library-errors';
 import { logger } from '../adapters/observability';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
+import type { KeySyncReport } from '../adapters/usage-key-sync';
 import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { changesDecisions, failedFlushReport, type FlushReport } from '../core/authorizer-cache-flush';
-import { AdminError, RequestError } from '../core/errors';
+import { AdminError, ConfigValidationError, RequestError } from '../core/errors';
+import { settleWithConcurrency } from '../core/settle-with-concurrency';
 import { parseIfMatch } from '../core/if-match';
 import { parseBody, readJsonBody, revocationBodySchema, validate } from '../core/request-bodies';
 import type { RevocationTarget } from '../core/revocation';
+
+/** Brands whose keys are synced at once: API Gateway's control plane allows about 10 calls a second per account. */
+const KEY_SYNC_CONCURRENCY = 2;
 
 type AdminRoute = (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>;
 
@@ -46,21 +51,49 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
     }
   };
 
+  /**
+   * After a change is stored: the brand's API key made, enabled or disabled, and moved to its tier's plan. The change
+   * is stored whatever happens here: the answer's `keySync` says what was done, never an error status.
+   */
+  const syncKeyAfterStoring = async (stored: StoredBrand): Promise<{ keySync?: KeySyncReport }> =>
+    deps.quotas ? { keySync: await deps.quotas.syncKey(stored) } : {};
+
   const routes: Readonly<Record<string, AdminRoute>> = {
     'GET /v1/admin/brands': async () => json(200, { brands: (await store.list()).map(summary) }),
     'GET /v1/admin/brands/{brandId}': async (_event, brandId) => versioned(200, await found(brandId)),
     'PUT /v1/admin/brands/{brandId}': async (event, brandId) => {
       const ifMatch = parseIfMatch(headerValue(event.headers, 'if-match'));
       const config = await deps.completeConfig({ ...readJson(event), brandId });
+      if (deps.quotas && !deps.quotas.tiers.includes(config.tier)) {
+        throw new ConfigValidationError('BRAND_CONFIG_INVALID', [`tier: must be one of ${deps.quotas.tiers.join(', ')}`]);
+      }
       if (event.queryStringParameters?.dryRun === 'true') {
         const { currentVersion, changes } = await store.preview(config);
         return json(200, { dryRun: true, brandId, currentVersion: currentVersion ?? null, changes });
       }
       const { stored, diff } = await store.put(config, ifMatch, actorOf(event));
       const created = stored.version === 1;
-      return versioned(created ? 201 : 200, stored, { changedFields: Object.keys(diff), ...(await flushAfterStoring(event, !created && changesDecisions(diff))) });
+      return versioned(created ? 201 : 200, stored, {
+        changedFields: Object.keys(diff),
+        ...(await flushAfterStoring(event, !created && changesDecisions(diff))),
+        ...(await syncKeyAfterStoring(stored)),
+      });
     },
-    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => versioned(200, await store.disable(brandId, actorOf(event)), await flushAfterStoring(event, true)),
+    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => {
+      const stored = await store.disable(brandId, actorOf(event));
+      return versioned(200, stored, { ...(await flushAfterStoring(event, true)), ...(await syncKeyAfterStoring(stored)) });
+    },
+    // Reconciles every brand's API key with its stored config (after a sync that fell short, or keys changed by hand).
+    'POST /v1/admin/api-keys/sync': async () => {
+      if (!deps.quotas) return json(200, { ok: true, quotas: false, brands: [] });
+      const brands = await store.list();
+      const settled = await settleWithConcurrency(brands, KEY_SYNC_CONCURRENCY, (stored) => (deps.quotas as AdminQuotas).syncKey(stored));
+      const reports = settled.map((outcome, i) => ({
+        brandId: (brands[i] as StoredBrand).config.brandId,
+        ...(outcome.status === 'fulfilled' ? outcome.value : { ok: false as const, code: translateError(outcome.reason).code }),
+      }));
+      return json(200, { ok: reports.every((report) => report.ok), quotas: true, brands: reports });
+    },
     'POST /v1/admin/brands/{brandId}/check': async (event, brandId) => {
       const { sampleToken } = event.body ? readJson(event) : {};
       if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);

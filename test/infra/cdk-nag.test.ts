@@ -90,7 +90,11 @@ describe('cdk-nag AwsSolutions without acknowledgements', () => {
       'AwsSolutions-COG4',
       'AwsSolutions-IAM5[Resource::*]',
       // The admin function flushes the authorizer caches of API stages registered at run time (see below).
+      // The admin function keeps brands' API keys, made at run time, in the tier plans (lib/brand-quota-plans.ts).
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/*/stages/*/cache/authorizers]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<CiamAuthorizerQuotaPlansTierpremium271A97A7>/keys/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<CiamAuthorizerQuotaPlansTierstandard004DC26E>/keys/*]',
       'AwsSolutions-L1',
     ]);
   });

@@ -43,6 +43,7 @@ const ADMIN_ROUTES = [
   'POST /v1/admin/brands/{brandId}/check',
   'POST /v1/admin/brands/{brandId}/revocations',
   'GET /v1/admin/brands/{brandId}/revocations',
+  'POST /v1/admin/api-keys/sync',
 ];
 
 /** The API and its stage, by name, for `renderResource`. */
@@ -323,7 +324,7 @@ describe('API stage', () => {
 describe('brand admin API', () => {
   const adminRoutes = ROUTES.filter((route) => route.auth === 'admin');
 
-  test('ROUTES holds exactly the seven brand admin routes as admin routes', () => {
+  test('ROUTES holds exactly the eight brand admin routes as admin routes', () => {
     expect(adminRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(ADMIN_ROUTES);
   });
 
@@ -366,9 +367,10 @@ describe('brand admin API', () => {
       `${STAGE_ARN}/POST/v1/admin/brands/*/check`,
       `${STAGE_ARN}/POST/v1/admin/brands/*/revocations`,
       `${STAGE_ARN}/GET/v1/admin/brands/*/revocations`,
+      `${STAGE_ARN}/POST/v1/admin/api-keys/sync`,
     ];
 
-    test('allows execute-api:Invoke on exactly the seven admin methods of the stage, and nothing else', () => {
+    test('allows execute-api:Invoke on exactly the eight admin methods of the stage, and nothing else', () => {
       expect(permissions(operatorStatements, API_NAMES(granted)).sort()).toEqual(
         ADMIN_METHOD_ARNS.map((arn) => `Allow execute-api:Invoke on ${arn}`).sort(),
       );
@@ -378,7 +380,7 @@ describe('brand admin API', () => {
       expect(grant.success).toBe(true);
     });
 
-    test('adminInvokeArns are those seven ARNs, in ROUTES order', () => {
+    test('adminInvokeArns are those eight ARNs, in ROUTES order', () => {
       expect(granted.adminInvokeArns.map((arn) => renderResource(granted.resolve(arn), API_NAMES(granted)))).toEqual(ADMIN_METHOD_ARNS);
     });
 
