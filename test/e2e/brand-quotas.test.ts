@@ -8,6 +8,8 @@ import { APIGatewayClient, GetApiKeysCommand, UpdateApiKeyCommand } from '@aws-s
 import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
 import { userAccessToken } from '../../lib/local/demo-login';
 import type { LocalMode } from '../../lib/local/local-mode';
+import { tmpdir } from 'node:os';
+import { captureCli } from '../unit/cli/captured-cli';
 import { startE2eLocalMode } from './e2e-local-mode';
 
 const ADMIN_KEY = 'e2e-admin-key';
@@ -84,4 +86,13 @@ it("answers 403 from the gateway when the brand's API key is disabled while the 
   nowMs += 1000;
   expect((await whoami('demo')).status).toBe(200);
   apiGateway.destroy();
+});
+
+it("brands sync-keys reconciles every brand's key, prints one line per brand and never a key value", async () => {
+  const run = await captureCli(['brands', 'sync-keys'], { CIAM_GATEWAY_ENDPOINT: local.gatewayUrl, LOCAL_ADMIN_KEY: ADMIN_KEY }, tmpdir());
+  expect(run.code).toBe(0);
+  // The key disabled by hand above is enabled again: acme is active.
+  expect(run.out.trim().split('\n')).toEqual(['ok   acme: key enabled, tier premium', 'ok   demo: key enabled, tier standard', 'ok   mini: key enabled, tier tiny']);
+  nowMs += 1000;
+  expect((await whoami('acme')).status).toBe(200);
 });
