@@ -6,6 +6,7 @@ import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { environmentVariableName, functionEnvironmentVariables } from '../lambdas/adapters/function-environment';
 import type { RouteScopes } from '../lambdas/core/route-scopes';
+import { grantBrandSecretsRead } from './brand-secrets-access';
 import { BUNDLE_ENVIRONMENT } from './bundling';
 import { ApiAuthorizers, type AuthorizerForOptions } from './ciam-api-authorizers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS, CIAM_AUTHORIZER_SERVICE_NAME } from './ciam-authorizer-defaults';
@@ -141,6 +142,8 @@ export class CiamAuthorizer extends Construct {
     props.brandTable.grant(this.handler, 'dynamodb:GetItem');
     // Reads a token's subject and session revocations by key: never writes, lists or queries them.
     props.revocationsTable.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
+    // Reads the introspection client secrets of this stage's brands, for their opaque tokens.
+    grantBrandSecretsRead(fn, props.stage);
 
     this.apis = new ApiAuthorizers(this, {
       handler: this.handler,

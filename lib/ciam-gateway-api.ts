@@ -23,6 +23,7 @@ import { ROUTES, routeScopesOf, type RouteDefinition, type RouteHandlerName } fr
 import type { CiamAuthorizer } from './ciam-authorizer';
 import { CIAM_GATEWAY_API_DEFAULTS } from './ciam-gateway-defaults';
 import type { CiamGatewayTableSet } from './ciam-gateway-tables';
+import { grantBrandSecretsRead } from './brand-secrets-access';
 import { DelayedCacheFlush, grantAuthorizerCacheFlush } from './delayed-cache-flush';
 import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
 import { stageProblems, throwIfInvalid } from './props-validation';
@@ -252,9 +253,9 @@ export class CiamGatewayApi extends Construct {
     if (access.kind === 'admin') {
       grantAuthorizerCacheFlush(fn, this.stage);
       this.delayedCacheFlush?.grantSchedule(fn.function);
-      if (this.quotaPlans) {
-        this.quotaPlans.grantKeySync(fn.role);
-      }
+      this.quotaPlans?.grantKeySync(fn.role);
+      // The onboarding check introspects a brand's sample token with the brand's client secret.
+      grantBrandSecretsRead(fn, this.stage);
     }
     return fn.function;
   }

@@ -4,10 +4,12 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Tracing, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition, type RouteHandlerName } from '../lambdas/core/routes';
 import { CiamAuthorizer } from './ciam-authorizer';
 import { CiamGatewayApi } from './ciam-gateway-api';
+import { CiamGatewayMonitoring, type CiamGatewayAlarmThresholds } from './ciam-gateway-monitoring';
 import { CiamGatewayTables } from './ciam-gateway-tables';
 import type { StageConfig } from './stage-config';
 import { CiamGatewayStageParameters } from './stage-parameters';
@@ -19,6 +21,10 @@ export interface CiamGatewayStackProps extends StackProps {
    * @default ROUTES - this project's routes: health, whoami, the customer routes and the brand admin API
    */
   readonly routes?: readonly RouteDefinition[];
+  /** Where the gateway's alarms are sent (README, "Metrics, dashboard and alarms"). @default none: the alarms only change state */
+  readonly alarmTopic?: ITopic;
+  /** @default DEFAULT_ALARM_THRESHOLDS */
+  readonly alarmThresholds?: CiamGatewayAlarmThresholds;
 }
 
 /** Where the `auth: 'admin'` routes of ROUTES live (the `AdminApiBaseUrl` output). */
@@ -58,6 +64,8 @@ export class CiamGatewayStack extends Stack {
   /** See `CiamGatewayApi.adminInvokeArns`. */
   public readonly adminInvokeArns: readonly string[];
   public readonly stageParameters: CiamGatewayStageParameters;
+  /** The dashboard and the alarms. */
+  public readonly monitoring: CiamGatewayMonitoring;
 
   constructor(scope: Construct, id: string, props: CiamGatewayStackProps) {
     super(scope, id, props);
@@ -114,6 +122,15 @@ export class CiamGatewayStack extends Stack {
       authorizerFunction: this.ciamAuthorizer.handler,
       brandTable: this.brandTable,
       revocationsTable: this.revocationsTable,
+    });
+
+    this.monitoring = new CiamGatewayMonitoring(this, 'Monitoring', {
+      stage: this.api.deploymentStage,
+      authorizerFunction: this.ciamAuthorizer.handler,
+      routeFunctions: [...this.routeFunctions.values()],
+      tables: [...this.tables.values()],
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+      ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Invoke URL of the API stage' });

@@ -6,6 +6,7 @@ export { ImportedCiamAuthorizer, importCiamAuthorizer, type ImportCiamAuthorizer
 export { CiamGatewayApi, type CiamAuthorizerSource, type CiamGatewayApiProps } from './ciam-gateway-api';
 export { CIAM_GATEWAY_API_DEFAULTS, CIAM_GATEWAY_TABLES_DEFAULTS } from './ciam-gateway-defaults';
 export { CiamGatewayStack, type CiamGatewayStackProps } from './ciam-gateway-stack';
+export { CiamGatewayMonitoring, DEFAULT_ALARM_THRESHOLDS, type CiamGatewayAlarmThresholds, type CiamGatewayMonitoringProps } from './ciam-gateway-monitoring';
 export { CiamGatewayTables, type CiamGatewayTableSet, type CiamGatewayTablesProps } from './ciam-gateway-tables';
 export { DelayedCacheFlush, type DelayedCacheFlushProps } from './delayed-cache-flush';
 export { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseDefinition, type GatewayResponseType } from './gateway-responses';

@@ -5,7 +5,8 @@ import { AuditTrail } from './audit-trail';
 import { createRegisteredStagesFlush, flushNowAndAfterBrandCaches, type AuthorizerCacheFlusher, type FlushClients, type RegisteredStagesFlush } from './authorizer-cache-flusher';
 import { createJsonFetcher, DEFAULT_FETCH_LIMITS } from './bounded-fetch';
 import { BrandAdminStore } from './brand-admin-store';
-import { checkBrand, type CheckStep } from './brand-onboarding-check';
+import { checkBrand, type CheckResult } from './brand-onboarding-check';
+import { brandSecretsFor } from './secret-readers';
 import { createDocumentClient } from './dynamodb-client';
 import { followUpFlushSender } from './follow-up-flush-queue';
 import type { FunctionEnvironment } from './function-environment';
@@ -16,7 +17,7 @@ import type { RuntimeHooks } from './runtime-hooks';
 import { createUsageKeySync, type UsageKeySync } from './usage-key-sync';
 
 /** What the admin handler needs of the brand store. */
-export type AdminBrandStore = Pick<BrandAdminStore, 'get' | 'list' | 'put' | 'disable' | 'preview'>;
+export type AdminBrandStore = Pick<BrandAdminStore, 'get' | 'list' | 'put' | 'setStatus' | 'preview'>;
 
 /** Each brand's API key, kept in its tier's usage plan (quotas); absent when the stage has no usage plans. */
 export interface AdminQuotas {
@@ -31,12 +32,14 @@ export interface AdminDependencies {
   /** Validates a PUT body as a brand config, filling what discovery can. */
   readonly completeConfig: (body: Record<string, unknown>) => Promise<BrandConfig>;
   /** The onboarding check, with an optional sample token. */
-  readonly checkBrand: (brand: BrandConfig, sampleToken: string | undefined) => Promise<{ ok: boolean; steps: CheckStep[] }>;
+  readonly checkBrand: (brand: BrandConfig, sampleToken: string | undefined) => Promise<CheckResult>;
   /**
    * Empties the authorizer result cache of every API stage using the gateway's authorizer (the emulator's locally),
    * now and again once the authorizers' brand caches have run out.
    */
   readonly flushAuthorizerCache: AuthorizerCacheFlusher;
+  /** A brand's audit trail, a page at a time. */
+  readonly audit: Pick<AuditTrail, 'brandTrail'>;
   /** Revokes a subject or session of a brand, and shows what is recorded for one. */
   readonly revocations: Pick<DynamoRevocationStore, 'revoke' | 'find'>;
   readonly quotas?: AdminQuotas;
@@ -61,8 +64,10 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
   const auditTrail = new AuditTrail(client, env.auditTableName, env.auditRetentionDays);
   const store = new BrandAdminStore({ client, brandTableName: env.brandTableName, auditTrail, uriPolicy, now });
   const tiers = Object.keys(env.usagePlans);
+  const secrets = brandSecretsFor(env, now);
   return {
     now,
+    audit: auditTrail,
     revocations: new DynamoRevocationStore(client, requiredRevocationsTable(env), auditTrail),
     store,
     ...(tiers.length === 0
@@ -79,7 +84,7 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
           },
         }),
     completeConfig: (body) => completeBrandConfig(body, fetcher, uriPolicy),
-    checkBrand: (brand, sampleToken) => checkBrand(brand, fetcher, sampleToken, now),
+    checkBrand: (brand, sampleToken) => checkBrand(brand, fetcher, sampleToken, now, secrets),
     flushAuthorizerCache: flushNowAndAfterBrandCaches(flushNow, {
       scheduleFollowUp: env.authorizerCacheFlushQueueUrl
         ? followUpFlushSender(clients.sqs ?? new SQSClient({ maxAttempts: 2 }), env.authorizerCacheFlushQueueUrl, now)

@@ -1,5 +1,5 @@
 /**
- * The only way the gateway calls a brand-controlled URL (JWKS, discovery, userinfo). The endpoint is treated as
+ * The only way the gateway calls a brand-controlled URL (JWKS, discovery, userinfo, introspection). The endpoint is treated as
  * hostile: its URL and every address its name resolves to are policy-checked, redirects are refused, and the whole
  * exchange is bounded in time and size.
  */
@@ -31,6 +31,15 @@ export interface JsonFetcher {
    * Rejects with an UpstreamError; a non-2xx answer rejects with a FetchStatusError carrying the status.
    */
   getJson(url: string, options?: { headers?: Readonly<Record<string, string>> }): Promise<JsonResponse>;
+}
+
+/** POSTs to a brand-controlled URL, with the same guards: what an RFC 7662 introspection call needs. */
+export interface JsonPoster {
+  /**
+   * POST `form` as `application/x-www-form-urlencoded` to `url` and parse a JSON answer, rejecting as `getJson` does.
+   * The body is never in a message: it may carry a token or a client secret.
+   */
+  postForm(url: string, form: Readonly<Record<string, string>>, options?: { headers?: Readonly<Record<string, string>> }): Promise<JsonResponse>;
 }
 
 /** Resolves every address of a host name; injectable so the guard can be tested without real DNS. */
@@ -76,14 +85,17 @@ export function createJsonFetcher(props: {
   readonly limits: FetchLimits;
   /** @default the system resolver (`dns.lookup`) */
   readonly resolve?: Resolver;
-}): JsonFetcher {
+}): JsonFetcher & JsonPoster {
   const lookup = guardedLookup(props.policy, props.resolve);
+  const send = (url: string, headers: Readonly<Record<string, string>>, body?: string): Promise<JsonResponse> => {
+    const problem = checkBrandUri(url, props.policy);
+    if (problem) return Promise.reject(new UpstreamError('FETCH_URL_REFUSED', `brand URI refused: ${problem}`));
+    return exchange(new URL(url), headers, lookup, props.limits, body);
+  };
   return {
-    getJson(url, options) {
-      const problem = checkBrandUri(url, props.policy);
-      if (problem) return Promise.reject(new UpstreamError('FETCH_URL_REFUSED', `brand URI refused: ${problem}`));
-      return exchange(new URL(url), options?.headers ?? {}, lookup, props.limits);
-    },
+    getJson: (url, options) => send(url, options?.headers ?? {}),
+    postForm: (url, form, options) =>
+      send(url, { ...options?.headers, 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(form).toString()),
   };
 }
 
@@ -92,18 +104,25 @@ function exchange(
   headers: Readonly<Record<string, string>>,
   lookup: LookupFunction,
   limits: FetchLimits,
+  body?: string,
 ): Promise<JsonResponse> {
-  // Never the query string or the request headers: either may carry a secret.
-  const target = `GET ${url.origin}${url.pathname}`;
+  const method = body === undefined ? 'GET' : 'POST';
+  // Never the query string, the request headers or the body: any of them may carry a secret.
+  const target = `${method} ${url.origin}${url.pathname}`;
   const { request, agent } = url.protocol === 'https:' ? HTTPS : HTTP;
 
   return new Promise((resolve, reject) => {
     let settled = false;
     const req = request(url, {
-      method: 'GET',
+      method,
       agent,
       lookup,
-      headers: { ...headers, accept: 'application/json', 'user-agent': 'ciam-gateway' },
+      headers: {
+        ...headers,
+        accept: 'application/json',
+        'user-agent': 'ciam-gateway',
+        ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+      },
     });
     const deadline = setTimeout(
       () => fail(new UpstreamError('FETCH_TIMEOUT', `${target}: no complete answer within ${limits.timeoutMs} ms`)),
@@ -154,6 +173,6 @@ function exchange(
       });
       res.on('end', () => succeed(status, Buffer.concat(chunks, size)));
     });
-    req.end();
+    req.end(body);
   });
 }

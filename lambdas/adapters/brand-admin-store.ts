@@ -76,13 +76,16 @@ export class BrandAdminStore {
     return { stored, diff };
   }
 
-  /** Disables and keeps the brand: its tokens are refused from the next config-cache refresh on. */
-  async disable(brandId: string, actor: string): Promise<StoredBrand> {
+  /**
+   * Disables the brand (it is kept, and its tokens are refused from the next config-cache refresh on) or enables it
+   * again, as a new version whatever the status was, audited as `brand_disabled` or `brand_enabled`.
+   */
+  async setStatus(brandId: string, status: BrandConfig['status'], actor: string): Promise<StoredBrand> {
     const before = await this.get(brandId);
     if (!before) throw new AdminError('BRAND_NOT_FOUND', `brand ${brandId} does not exist`);
-    const config = { ...before.config, status: 'disabled' as const };
+    const config = { ...before.config, status };
     const stored = this.stamp(config, before, actor);
-    await this.write(stored, before.version, 'brand_disabled', diffBrandConfigs(before.config, config));
+    await this.write(stored, before.version, status === 'active' ? 'brand_enabled' : 'brand_disabled', diffBrandConfigs(before.config, config));
     return stored;
   }
 

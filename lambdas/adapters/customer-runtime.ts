@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { bearerToken } from '../core/authorize-request';
-import type { BrandConfig } from '../core/brand-config';
+import { validatedAsJwt, type BrandConfig } from '../core/brand-config';
 import type { Lookup } from '../core/cached-lookup';
 import type { CiamProfile } from '../core/ciam-profile';
 import type { CustomerStore } from '../core/customer-store-port';
@@ -78,7 +78,8 @@ export function createCallerResolver(deps: {
     // API Gateway authorized exactly this Authorization value (it is an identity source), so its claims are
     // the verified ones; the subject is still compared with the authorizer's.
     const token = bearerToken(headerValue(event.headers, 'authorization'));
-    const tokenClaims = decodeUnverifiedJwt(token).payload;
+    // An opaque token has no claims of its own to read: the authorizer's context holds what its CIAM said.
+    const tokenClaims = validatedAsJwt(brand, token) ? decodeUnverifiedJwt(token).payload : opaqueTokenClaims(context);
     if (tokenClaims.sub !== context.sub) throw new TokenError('CLAIM_INVALID', 'token subject differs from the authorized one');
     checkProfileScope(brand, new Set(String(context.scopes ?? '').split(' ')));
     const cuid = String(context.sub);
@@ -101,6 +102,12 @@ export function createCallerResolver(deps: {
       },
     };
   };
+}
+
+/** The claims of an opaque token the authorizer validated, as its context carries them: `sub`, `iat` and `sid`. */
+function opaqueTokenClaims(context: Record<string, unknown>): Record<string, unknown> {
+  const { sub, iat, sid } = context;
+  return { sub, iat: Number(iat), ...(typeof sid === 'string' && sid !== '' ? { sid } : {}) };
 }
 
 /** Wires the customer routes' collaborators once per container. */

@@ -57,6 +57,8 @@ type Setting = TextSetting | IntegerSetting | FlagSetting | JsonSetting<unknown>
 const EVERY_KIND = ['authorizer', 'basic', 'customer', 'admin', 'cache-flush'] as const;
 const BRAND_READERS = ['authorizer', 'customer', 'admin'] as const;
 const AUDITED = ['customer', 'admin'] as const;
+/** The functions that read brands' client secrets (the onboarding check introspects too). */
+const SECRET_READERS = ['authorizer', 'admin'] as const;
 
 const SETTINGS = {
   stage: { name: 'STAGE', type: 'text', required: true, kinds: EVERY_KIND },
@@ -102,13 +104,18 @@ const SETTINGS = {
   /** Local mode: DynamoDB Local's URL. */
   dynamodbEndpoint: { name: 'DYNAMODB_ENDPOINT', type: 'text', localOnly: true, kinds: BRAND_READERS },
   /**
-   * The authorizer signs its own DynamoDB requests (lean-dynamodb.ts) with the role credentials Lambda gives it; in
-   * local mode DynamoDB Local takes any.
+   * The authorizer signs its own DynamoDB requests (lean-dynamodb.ts), and it and the admin API their Secrets Manager
+   * reads, with the role credentials Lambda gives them; in local mode DynamoDB Local takes any and secrets come from a file.
    */
-  awsRegion: { name: 'AWS_REGION', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: ['authorizer'] },
-  awsAccessKeyId: { name: 'AWS_ACCESS_KEY_ID', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: ['authorizer'] },
-  awsSecretAccessKey: { name: 'AWS_SECRET_ACCESS_KEY', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: ['authorizer'] },
-  awsSessionToken: { name: 'AWS_SESSION_TOKEN', type: 'text', runtime: true, kinds: ['authorizer'] },
+  awsRegion: { name: 'AWS_REGION', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: SECRET_READERS },
+  awsAccessKeyId: { name: 'AWS_ACCESS_KEY_ID', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: SECRET_READERS },
+  awsSecretAccessKey: { name: 'AWS_SECRET_ACCESS_KEY', type: 'text', runtime: true, requiredOutsideLocal: true, kinds: SECRET_READERS },
+  awsSessionToken: { name: 'AWS_SESSION_TOKEN', type: 'text', runtime: true, kinds: SECRET_READERS },
+  /**
+   * Local mode: the brands' client secrets (introspection), `{ "<clientSecretRef>": "<secret>" }`, in place of
+   * Secrets Manager, which the deployed authorizer and admin functions read with the same role credentials.
+   */
+  localSecretsFile: { name: 'LOCAL_SECRETS_FILE', type: 'text', localOnly: true, kinds: SECRET_READERS },
   serviceName: { name: 'POWERTOOLS_SERVICE_NAME', type: 'text', kinds: EVERY_KIND },
   metricsNamespace: { name: 'POWERTOOLS_METRICS_NAMESPACE', type: 'text', default: 'CiamGateway', writeDefault: true, kinds: EVERY_KIND },
   logLevel: { name: 'POWERTOOLS_LOG_LEVEL', type: 'text', default: 'INFO', writeDefault: true, kinds: EVERY_KIND },
@@ -235,3 +242,6 @@ export function functionEnvironmentVariables<K extends FunctionKind>(kind: K, va
   readSettings(kind, variables, { runtimeSet: false });
   return variables;
 }
+
+/** The namespace every function publishes its metrics in: what the stack's dashboard and alarms read. */
+export const METRICS_NAMESPACE: string = SETTINGS.metricsNamespace.default;

@@ -1,63 +1,11 @@
 /**
- * The authorizer's DynamoDB client: SigV4-signed JSON requests over node:https, with the parts of the AWS SDK's
- * behaviour an authorizer needs (retries with jittered backoff on throttling, 5xx and dropped connections, a
- * deadline per attempt, errors named as DynamoDB names them) and none of its weight. The SDK costs a cold start
- * about 100 ms of CPU and 20 MB; this costs a few milliseconds. The signing is aws4's, which works on node:crypto,
- * and the transport is node:https, which the JWKS fetch loads anyway (fetch would load Node's undici as well).
+ * The authorizer's DynamoDB client: the few reads it makes, as signed JSON calls without the AWS SDK
+ * (lean-aws-json.ts: SigV4 over node:https, the SDK's retries, errors named as DynamoDB names them).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { sign } from 'aws4';
-import { awsDomainOf } from '../core/aws-partition';
+import { AwsCallError, LeanAwsJsonClient, type LeanAwsOptions } from './lean-aws-json';
 
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  /** Lambda's role credentials always have one. */
-  readonly sessionToken?: string;
-}
-
-export interface LeanDynamoDbOptions {
-  readonly region: string;
-  readonly credentials: AwsCredentials;
-  /** @default `https://dynamodb.<region>.<partition's domain>` */
-  readonly endpoint?: string;
-  /** Tries per call, the first included. @default 3 */
-  readonly maxAttempts?: number;
-  /** Deadline of one attempt: connect, send and read the whole answer. @default 1000 */
-  readonly attemptTimeoutMs?: number;
-  /** Backoff before retry n (1-based) is `random() × min(maxDelayMs, baseDelayMs × 2^n)` ("full jitter"). @default 25 */
-  readonly baseDelayMs?: number;
-  /** @default 250 */
-  readonly maxDelayMs?: number;
-  /** @default Math.random */
-  readonly random?: () => number;
-}
-
-/** A failed DynamoDB call, named like the SDK names it (`ThrottlingException`, `ExpiredTokenException`, `TimeoutError`…). */
-export class DynamoDbCallError extends Error {
-  constructor(
-    readonly name: string,
-    message: string,
-    /** The HTTP status, or undefined when no answer came. */
-    readonly status: number | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Errors worth another try, as the SDK's standard retry mode sees them: throttling and server-side failures.
- * Credential errors (`ExpiredTokenException`, `UnrecognizedClientException`) and bad requests are not: trying again
- * cannot change their answer.
- */
-const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'LimitExceededException']);
-const NO_ANSWER = new Set(['TimeoutError', 'NetworkingError']);
-
-function retryable(error: DynamoDbCallError): boolean {
-  return THROTTLING.has(error.name) || NO_ANSWER.has(error.name) || (error.status ?? 0) >= 500;
-}
+export type LeanDynamoDbOptions = LeanAwsOptions;
 
 type DynamoDbItem = Parameters<typeof unmarshall>[0];
 interface BatchGetAnswer {
@@ -67,30 +15,11 @@ interface BatchGetAnswer {
 
 const marshallKey = (key: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }]));
 
-/** An answer is JSON; a DynamoDB answer this large is not one we asked for. */
-const MAX_ANSWER_BYTES = 1024 * 1024;
-
 export class LeanDynamoDb {
-  private readonly endpoint: URL;
-  private readonly transport: { readonly request: typeof httpsRequest; readonly agent: HttpAgent };
-  private readonly maxAttempts: number;
-  private readonly attemptTimeoutMs: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly random: () => number;
+  private readonly client: LeanAwsJsonClient;
 
-  constructor(private readonly options: LeanDynamoDbOptions) {
-    this.endpoint = new URL(options.endpoint ?? `https://dynamodb.${options.region}.${awsDomainOf(options.region)}`);
-    // Kept alive across invocations, so a warm container skips the TLS handshake.
-    this.transport =
-      this.endpoint.protocol === 'https:'
-        ? { request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) }
-        : { request: httpRequest, agent: new HttpAgent({ keepAlive: true }) };
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 1000;
-    this.baseDelayMs = options.baseDelayMs ?? 25;
-    this.maxDelayMs = options.maxDelayMs ?? 250;
-    this.random = options.random ?? Math.random;
+  constructor(options: LeanDynamoDbOptions) {
+    this.client = new LeanAwsJsonClient(options, { service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' });
   }
 
   /** One item by its key (string attributes only), as plain JavaScript values; undefined when there is none. */
@@ -118,90 +47,13 @@ export class LeanDynamoDb {
       found.push(...(answer.Responses?.[tableName] ?? []).map((item) => unmarshall(item)));
       pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
       if (pending.length === 0) return found;
-      if (attempt >= this.maxAttempts) throw new DynamoDbCallError('UnprocessedKeys', `BatchGetItem: ${pending.length} keys unprocessed`, 200);
-      await this.backOff(attempt);
+      if (attempt >= this.client.attempts) throw new AwsCallError('UnprocessedKeys', `BatchGetItem: ${pending.length} keys unprocessed`, 200);
+      await this.client.backOff(attempt);
     }
   }
 
   /** One DynamoDB API call (`X-Amz-Target: DynamoDB_20120810.<operation>`), retried as the SDK would. */
-  async call(operation: string, payload: unknown): Promise<unknown> {
-    const body = JSON.stringify(payload);
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.attempt(operation, body);
-      } catch (err) {
-        if (!(err instanceof DynamoDbCallError) || !retryable(err) || attempt >= this.maxAttempts) throw err;
-        await this.backOff(attempt);
-      }
-    }
+  call(operation: string, payload: unknown): Promise<unknown> {
+    return this.client.call(operation, payload);
   }
-
-  private backOff(attempt: number): Promise<void> {
-    const delay = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
-    return new Promise((resolve) => setTimeout(resolve, delay));
-  }
-
-  private attempt(operation: string, body: string): Promise<unknown> {
-    // Signed per attempt: the signature covers X-Amz-Date, and credentials are read as given (Lambda's never change
-    // within an execution environment).
-    const signed = sign(
-      {
-        host: this.endpoint.host,
-        path: '/',
-        method: 'POST',
-        service: 'dynamodb',
-        region: this.options.region,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` },
-        body,
-      },
-      this.options.credentials,
-    );
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (outcome: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        outcome();
-      };
-      const fail = (error: DynamoDbCallError) =>
-        settle(() => {
-          req.destroy(); // never reuse a socket that was left mid-answer
-          reject(error);
-        });
-      const req = this.transport.request(
-        { protocol: this.endpoint.protocol, hostname: this.endpoint.hostname, port: this.endpoint.port, path: '/', method: 'POST', headers: signed.headers, agent: this.transport.agent },
-        (res) =>
-          readAnswer(res).then(
-            (answer) => settle(() => (answer instanceof DynamoDbCallError ? reject(answer) : resolve(answer))),
-            (err: unknown) => fail(err instanceof DynamoDbCallError ? err : new DynamoDbCallError('NetworkingError', `${operation}: answer cut off`, res.statusCode)),
-          ),
-      );
-      const deadline = setTimeout(() => fail(new DynamoDbCallError('TimeoutError', `${operation}: no answer within ${this.attemptTimeoutMs} ms`, undefined)), this.attemptTimeoutMs);
-      req.on('error', (err: NodeJS.ErrnoException) => fail(new DynamoDbCallError('NetworkingError', `${operation}: ${err.code ?? err.message}`, undefined)));
-      req.end(body);
-    });
-  }
-}
-
-/** The answer's JSON, or the DynamoDB error it names (`__type` is `<namespace>#<ErrorName>`). */
-async function readAnswer(res: IncomingMessage): Promise<unknown> {
-  const status = res.statusCode ?? 0;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_ANSWER_BYTES) throw new DynamoDbCallError('AnswerTooLarge', `answer over ${MAX_ANSWER_BYTES} bytes`, status);
-    chunks.push(chunk);
-  }
-  let json: { __type?: unknown; message?: unknown; Message?: unknown } | undefined;
-  try {
-    json = JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as typeof json;
-  } catch {
-    json = undefined;
-  }
-  if (status === 200 && json !== undefined) return json;
-  const type = typeof json?.__type === 'string' ? (json.__type.split('#').pop() ?? '') : '';
-  const message = json?.message ?? json?.Message;
-  return new DynamoDbCallError(type || (status >= 500 ? 'InternalServerError' : `HTTP${status}`), typeof message === 'string' ? message.slice(0, 200) : `status ${status}`, status);
 }

@@ -46,7 +46,33 @@ export interface Observability {
   /** A good token that lacks the brand's required scopes: every route is denied. */
   recordMissingScopes(fields: { readonly brandId: string; readonly missing: readonly string[] }): void;
   recordAuthorized(): void;
+  /** Per-brand metrics (no log line); optional, so a report that only logs, as local mode's does, leaves them out. */
+  recordBrandMetric?(metric: BrandMetric): void;
 }
+
+/**
+ * What a decision ended in, deny by reason class: the few values each brand's `Decisions` metric is split by.
+ * `deny_brand_unknown` is for a brand id the table does not hold, which is only ever counted under `-`.
+ */
+export type DecisionOutcome = 'allow' | 'deny_token' | 'deny_revoked' | 'deny_scope' | 'deny_disabled' | 'deny_brand_unknown' | 'deny_dependency';
+
+/** What a link or register call ended in: 4xx refusals apart from failures of ours or of a dependency (5xx). */
+export type CustomerWriteOutcome = 'link_created' | 'link_existing' | 'registered' | 'refused' | 'failed';
+
+/**
+ * One per-brand data point. Each brand multiplies what CloudWatch bills (one custom metric per name and set of
+ * dimension values), so the dimensions are the brand and, for two of them, an outcome from a closed list: 15 metrics
+ * a brand at most (README, "Metrics, dashboard and alarms").
+ */
+export type BrandMetric =
+  | { readonly name: 'Decisions'; readonly brand: string; readonly outcome: DecisionOutcome }
+  | { readonly name: 'JwksFailures'; readonly brand: string }
+  | { readonly name: 'UserinfoLatency'; readonly brand: string; readonly milliseconds: number }
+  | { readonly name: 'UserinfoErrors'; readonly brand: string }
+  | { readonly name: 'CustomerWrites'; readonly brand: string; readonly outcome: CustomerWriteOutcome };
+
+/** The brand dimension of a brand id the brand table does not hold (junk an attacker picks, or a typo). */
+export const UNKNOWN_BRAND = '-';
 
 /**
  * Counts are kept in memory and published as one EMF line at most once a second (dependency failures at once):
@@ -61,18 +87,56 @@ export function countMetric(name: string): void {
   counts.set(name, (counts.get(name) ?? 0) + 1);
 }
 
+/**
+ * Per-brand points, aggregated like the counts: one entry per metric name and dimension values, published as one EMF
+ * line per brand and outcome. Latencies keep each value (EMF takes up to 100 per line; Powertools publishes early
+ * beyond that).
+ */
+interface BrandSeries {
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly values: Map<string, { readonly unit: 'Count' | 'Milliseconds'; readonly values: number[] }>;
+}
+const brandSeries = new Map<string, BrandSeries>();
+
+export function countBrandMetric(metric: BrandMetric): void {
+  const outcome = 'outcome' in metric ? metric.outcome : undefined;
+  const key = outcome === undefined ? metric.brand : `${metric.brand} ${outcome}`; // brand ids have no spaces
+  let series = brandSeries.get(key);
+  if (!series) {
+    series = { dimensions: outcome === undefined ? { brand: metric.brand } : { brand: metric.brand, outcome }, values: new Map() };
+    brandSeries.set(key, series);
+  }
+  const unit = metric.name === 'UserinfoLatency' ? 'Milliseconds' : 'Count';
+  const entry = series.values.get(metric.name);
+  const value = metric.name === 'UserinfoLatency' ? metric.milliseconds : 1;
+  if (!entry) series.values.set(metric.name, { unit, values: [value] });
+  else if (unit === 'Count') entry.values[0] = (entry.values[0] ?? 0) + 1;
+  else entry.values.push(value);
+}
+
 export function flushMetrics(options: { force?: boolean; now?: number } = {}): void {
   const now = options.now ?? Date.now();
-  if (counts.size === 0 || (!options.force && now - lastFlushAt < FLUSH_INTERVAL_MS)) return;
-  const { metrics } = powertools();
-  for (const [name, value] of counts) metrics.addMetric(name, 'Count', value);
-  counts.clear();
+  if (!options.force && now - lastFlushAt < FLUSH_INTERVAL_MS) return;
+  // A forced flush starts a new interval even with nothing to publish.
   lastFlushAt = now;
-  metrics.publishStoredMetrics();
+  if (counts.size === 0 && brandSeries.size === 0) return;
+  const { metrics } = powertools();
+  if (counts.size > 0) {
+    for (const [name, value] of counts) metrics.addMetric(name, 'Count', value);
+    counts.clear();
+    metrics.publishStoredMetrics();
+  }
+  for (const { dimensions, values } of brandSeries.values()) {
+    // addDimension (not addDimensions, which starts a separate dimension set) joins the service dimension's set.
+    for (const [name, value] of Object.entries(dimensions)) metrics.addDimension(name, value);
+    for (const [name, entry] of values) for (const value of entry.values) metrics.addMetric(name, entry.unit, value);
+    metrics.publishStoredMetrics();
+  }
+  brandSeries.clear();
 }
 
 /** A failure of ours or of a dependency, as opposed to a refused caller: logged as an error and published at once. */
-function isDependencyFailure(error: CiamGatewayError): boolean {
+export function isDependencyFailure(error: CiamGatewayError): boolean {
   return error instanceof UpstreamError || error instanceof InternalError;
 }
 
@@ -121,4 +185,35 @@ export const observability: Observability = {
     countMetric('Authorized');
     flushMetrics();
   },
+  recordBrandMetric: (metric) => {
+    countBrandMetric(metric);
+    flushMetrics({ force: metric.name === 'JwksFailures' || metric.name === 'UserinfoErrors' || (metric.name === 'CustomerWrites' && metric.outcome === 'failed') });
+  },
 };
+
+/** The reason class a refusal is counted under in its brand's `Decisions`. */
+export function denyOutcome(error: CiamGatewayError): DecisionOutcome {
+  if (isDependencyFailure(error)) return 'deny_dependency';
+  switch (error.code) {
+    case 'TOKEN_REVOKED':
+      return 'deny_revoked';
+    case 'BRAND_DISABLED':
+      return 'deny_disabled';
+    case 'BRAND_UNKNOWN':
+    case 'BRAND_HEADER_INVALID':
+      return 'deny_brand_unknown';
+    case 'INSUFFICIENT_SCOPE':
+      return 'deny_scope';
+    default:
+      return 'deny_token';
+  }
+}
+
+/**
+ * A refusal because the brand's signing keys could not be loaded. The authorizer's only fetch is the brand's JWKS
+ * (discovery documents are read by the onboarding check, not at decision time), so every fetch failure it reports
+ * is one.
+ */
+export function isJwksFailure(error: CiamGatewayError): boolean {
+  return error.code === 'JWKS_UNAVAILABLE' || error.code === 'JWKS_INVALID' || error.code.startsWith('FETCH_');
+}

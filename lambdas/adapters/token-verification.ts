@@ -1,4 +1,4 @@
-import { JwksCache } from '../core/jwks-cache';
+import { JwksCache, type JwksFetchReason } from '../core/jwks-cache';
 import { createTokenVerifier, type KeyResolver, type TokenVerifier } from '../core/verify-token';
 import type { JsonFetcher } from './bounded-fetch';
 
@@ -9,6 +9,8 @@ export interface BrandTokenVerifierOptions {
   readonly cooldownMs?: number;
   /** Epoch milliseconds, for key ages, cooldowns and token lifetimes. @default Date.now */
   readonly now?: () => number;
+  /** Told of each JWKS fetch as it starts. */
+  readonly onJwksFetch?: (reason: JwksFetchReason) => void;
 }
 
 /**
@@ -22,7 +24,7 @@ export function createBrandTokenVerifier(options: BrandTokenVerifierOptions): To
 
 /** Each brand's keys from its `jwksUri` through a JWKS cache: what the back-channel logout receiver verifies with too. */
 export function createBrandKeyResolver(options: BrandTokenVerifierOptions): KeyResolver {
-  const { fetcher, cooldownMs, now } = options;
-  const keys = new JwksCache({ fetchJwks: async (uri) => (await fetcher.getJson(uri)).body, cooldownMs, now });
+  const { fetcher, cooldownMs, now, onJwksFetch } = options;
+  const keys = new JwksCache({ fetchJwks: async (uri) => (await fetcher.getJson(uri)).body, cooldownMs, now, onFetch: onJwksFetch });
   return (uri, kid, alg) => keys.getKey(uri, kid, alg);
 }

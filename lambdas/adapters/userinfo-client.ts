@@ -11,13 +11,14 @@ import { translateError } from './library-errors';
 
 export interface UserinfoClient {
   /**
-   * The userinfo claims, guaranteed to be a JSON object whose `sub` is `expectedSub`.
+   * The userinfo claims, guaranteed to be a JSON object whose `sub` is `expectedSub`; with `null` (an opaque token
+   * validated through userinfo, whose subject is what the answer says), a `sub` that is a non-empty string.
    *
    * Rejects with TokenError USERINFO_TOKEN_REJECTED (the endpoint answered 401/403: revoked token) or
    * USERINFO_SUB_MISMATCH, or UpstreamError USERINFO_INVALID (not a JSON object) or USERINFO_UNAVAILABLE
    * (anything else, the fetcher's error kept as `cause`).
    */
-  fetchUserinfo(brand: Pick<BrandConfig, 'brandId'> & { readonly userinfoEndpoint: string }, accessToken: string, expectedSub: string): Promise<JsonObject>;
+  fetchUserinfo(brand: Pick<BrandConfig, 'brandId'> & { readonly userinfoEndpoint: string }, accessToken: string, expectedSub: string | null): Promise<JsonObject>;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 100;
@@ -47,7 +48,8 @@ export function createUserinfoClient(props: { readonly fetcher: JsonFetcher; rea
       }
       const claims = body as JsonObject;
       // Exact comparison: a different, missing, numeric or case-folded `sub` is another user's profile (OIDC Core 5.3.2).
-      if (expectedSub === '' || claims.sub !== expectedSub) {
+      const subOk = expectedSub === null ? typeof claims.sub === 'string' && claims.sub !== '' : expectedSub !== '' && claims.sub === expectedSub;
+      if (!subOk) {
         throw new TokenError('USERINFO_SUB_MISMATCH', `brand ${brand.brandId} userinfo: sub does not match the token`);
       }
       return claims;

@@ -1,10 +1,12 @@
-import { BRAND_ID_PATTERN, type BrandConfig, type KeyedBrandConfig } from './brand-config';
+import { BRAND_ID_PATTERN, validatedAsJwt, type BrandConfig, type KeyedBrandConfig } from './brand-config';
 import { mappedFields } from './claims';
-import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH } from './decode-unverified-jwt';
+import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH, type UnverifiedJwt } from './decode-unverified-jwt';
 import { TokenError } from './errors';
 import { routePolicy, type PolicyDocument } from './route-policy';
 import type { ApiRouteScopes } from './route-scopes';
 import { isRevoked, type RevocationState } from './revocation';
+import { MIN_OPAQUE_TOKEN_LENGTH } from './opaque-token-answer';
+import type { OpaqueTokenValidator } from './opaque-token-cache';
 import { stillWithinLifetime, type TokenVerifier, type VerifiedToken } from './verify-token';
 
 /**
@@ -61,6 +63,11 @@ export interface RequestAuthorizerOptions {
    * Absent: no token is checked for revocation.
    */
   readonly revocations?: RevocationLookup;
+  /**
+   * Validates the opaque tokens of brands whose `tokenFormat` lets them in, through its own cache keyed by the token's
+   * hash. Absent: every token must be a JWT.
+   */
+  readonly validateOpaqueToken?: OpaqueTokenValidator;
 }
 
 export type RevocationLookup = (brandId: string, sub: string, sid: string | undefined) => Promise<RevocationState>;
@@ -90,8 +97,10 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
     const header = input.authorization ?? '';
     const seen = seenTokens.get(header);
     if (seen) seenTokens.delete(header); // re-inserted once this decision allows: Map order is the LRU order
-    // Garbage is refused here, before the brand is even looked up.
-    const jwt = seen ? undefined : decodeUnverifiedJwt(bearerToken(input.authorization));
+    // Garbage is refused here, before the brand is even looked up; a token that is no JWT waits for the brand only if
+    // it could be an opaque token.
+    const token = seen ? undefined : bearerToken(input.authorization);
+    const jwt = token === undefined ? undefined : decodeOrDefer(token, options.validateOpaqueToken !== undefined);
     const brandId = input.brandId;
     if (brandId === undefined || !BRAND_ID_PATTERN.test(brandId)) throw new TokenError('BRAND_HEADER_INVALID', 'X-Brand-Id is missing or malformed');
     const brand = await options.findBrand(brandId);
@@ -99,10 +108,15 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
     if (brand.status !== 'active') throw new TokenError('BRAND_DISABLED', `brand ${brandId} is disabled`);
 
     let known: SeenToken;
+    let opaque = false;
     if (seen?.brand === brand && stillWithinLifetime(seen.verified, brand, now() / 1000)) {
       known = seen;
     } else {
-      const verified = await options.verifyToken(jwt ?? decodeUnverifiedJwt(bearerToken(input.authorization)), brand);
+      const bearer = token ?? bearerToken(input.authorization);
+      opaque = options.validateOpaqueToken !== undefined && !validatedAsJwt(brand, bearer);
+      const verified = opaque
+        ? await (options.validateOpaqueToken as OpaqueTokenValidator)(bearer, brand)
+        : await options.verifyToken(jwt instanceof TokenError ? rethrow(jwt) : (jwt ?? decodeUnverifiedJwt(bearer)), brand);
       known = { brand, verified, context: contextFor(brand, verified) };
     }
     const { verified, context } = known;
@@ -111,7 +125,8 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
       const state = await options.revocations(brand.brandId, verified.subject, verified.sessionId);
       if (isRevoked({ iat: verified.issuedAt, sid: verified.sessionId }, state)) throw new TokenError('TOKEN_REVOKED', 'the subject or session was revoked');
     }
-    seenTokens.set(header, known);
+    // An opaque token is never a key here: its own cache holds its hash, and a CIAM's answer expires sooner.
+    if (!opaque) seenTokens.set(header, known);
     if (seenTokens.size > SEEN_TOKENS) seenTokens.delete(seenTokens.keys().next().value as string);
 
     const missingBrandScopes = brand.requiredScopes.filter((scope) => !verified.scopes.has(scope));
@@ -123,6 +138,23 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
       ...(brand.usageIdentifierKey === undefined ? {} : { usageIdentifierKey: brand.usageIdentifierKey }),
     };
   };
+}
+
+/**
+ * The token decoded as a JWT, or, for a token that fails as one but could be an opaque token (long enough), the
+ * refusal kept for a brand that takes only JWTs.
+ */
+function decodeOrDefer(token: string, opaqueAllowed: boolean): UnverifiedJwt | TokenError {
+  try {
+    return decodeUnverifiedJwt(token);
+  } catch (err) {
+    if (!opaqueAllowed || !(err instanceof TokenError) || err.code !== 'TOKEN_MALFORMED' || token.length < MIN_OPAQUE_TOKEN_LENGTH) throw err;
+    return err;
+  }
+}
+
+function rethrow(error: TokenError): never {
+  throw error;
 }
 
 /** RFC 6750 §2.1: exactly one `Bearer <token>`; the scheme name is case-insensitive. */

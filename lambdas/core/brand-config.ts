@@ -21,6 +21,30 @@ export type TokenType = (typeof TOKEN_TYPES)[number];
 export const PROFILE_SOURCES = ['userinfo', 'id_token'] as const;
 export type ProfileSource = (typeof PROFILE_SOURCES)[number];
 
+/**
+ * How the brand's access tokens are validated: `jwt` (signature, the default), `opaque` (every token asked of the CIAM
+ * through `opaqueValidation`), or `auto` (three base64url parts are a JWT, anything else is opaque).
+ */
+export const TOKEN_FORMATS = ['jwt', 'opaque', 'auto'] as const;
+export type TokenFormat = (typeof TOKEN_FORMATS)[number];
+
+/** Introspection (RFC 7662), or, for a CIAM with none (Auth0's opaque tokens), its userinfo endpoint. */
+export const OPAQUE_VALIDATIONS = ['introspection', 'userinfo'] as const;
+export type OpaqueValidation = (typeof OPAQUE_VALIDATIONS)[number];
+
+/** RFC 6749 §2.3.1: the gateway's client authenticates in the Authorization header or in the form body. */
+export const INTROSPECTION_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type IntrospectionAuthMethod = (typeof INTROSPECTION_AUTH_METHODS)[number];
+
+/** The brand CIAM's introspection endpoint, and the gateway's own client there (not the brand's app client). */
+export interface IntrospectionSettings {
+  readonly endpoint: string;
+  readonly clientId: string;
+  /** The name of the client secret in AWS Secrets Manager, under `ciam-gateway/<stage>/brands/<brandId>/`. Never the secret. */
+  readonly clientSecretRef: string;
+  readonly authMethod: IntrospectionAuthMethod;
+}
+
 export const MAPPED_FIELDS = ['firstName', 'lastName', 'mobile', 'email'] as const;
 export type MappedField = (typeof MAPPED_FIELDS)[number];
 
@@ -55,6 +79,13 @@ export interface BrandConfig {
   readonly registrationFields?: RegistrationFieldsDeclaration;
   /** The quota tier: the usage plan the brand's API key is in (lambdas/core/quota-tiers.ts). */
   readonly tier: string;
+  /** Absent: `jwt`. */
+  readonly tokenFormat?: TokenFormat;
+  /** Set whenever `tokenFormat` lets opaque tokens in: `introspection` when `introspection` is set, else `userinfo`. */
+  readonly opaqueValidation?: OpaqueValidation;
+  readonly introspection?: IntrospectionSettings;
+  /** The longest an opaque token's answer is kept; set whenever `tokenFormat` lets opaque tokens in (default 60). */
+  readonly introspectionCacheTtlSeconds?: number;
 }
 
 /**
@@ -79,7 +110,10 @@ const DEFAULTS = {
   clockToleranceSeconds: 60,
   maxTokenAgeSeconds: 86_400,
   fieldMappings: {},
+  introspectionCacheTtlSeconds: 60,
+  introspectionAuthMethod: 'client_secret_basic',
 } as const;
+export const MAX_INTROSPECTION_CACHE_TTL_SECONDS = 3600;
 
 /**
  * Validates untrusted input (an admin request, a DynamoDB item, a local file) into a BrandConfig with
@@ -95,6 +129,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     'brandId', 'displayName', 'status', 'provider', 'issuer', 'additionalIssuers', 'jwksUri', 'userinfoEndpoint',
     'profileSource', 'discoveryUrl', 'endSessionEndpoint', 'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
     'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields', 'tier',
+    'tokenFormat', 'opaqueValidation', 'introspection', 'introspectionCacheTtlSeconds',
   ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${key}: unknown field`);
 
@@ -190,6 +225,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     fieldMappings,
     ...(raw.registrationFields === undefined ? {} : { registrationFields: parseRegistrationFields(raw.registrationFields, problems) }),
     tier: tierOf(raw.tier, problems),
+    ...opaqueTokenSettings(raw, brandId as string, { oneOf, integer, uri, problems }, userinfoEndpoint),
   };
   if (problems.length > 0) throw new ConfigValidationError('BRAND_CONFIG_INVALID', problems);
   return config;
@@ -202,6 +238,98 @@ function tierOf(value: unknown, problems: string[]): string {
   problems.push(`tier: must match ${TIER_NAME_PATTERN.source}`);
   return DEFAULT_TIER;
 }
+
+interface FieldReaders {
+  readonly oneOf: <T extends string>(key: string, allowed: readonly T[], fallback?: T) => T;
+  readonly integer: (key: string, min: number, max: number, fallback: number) => number;
+  readonly uri: (key: string, value: unknown) => string;
+  readonly problems: string[];
+}
+
+/**
+ * `tokenFormat` and what opaque tokens need: a way to validate them (introspection, or the userinfo endpoint) and
+ * the cache TTL, defaulted only for a brand that lets opaque tokens in, so a JWT brand's config is as it was.
+ */
+function opaqueTokenSettings(
+  raw: Record<string, unknown>,
+  brandId: string,
+  read: FieldReaders,
+  userinfoEndpoint: string | undefined,
+): Pick<BrandConfig, 'tokenFormat' | 'opaqueValidation' | 'introspection' | 'introspectionCacheTtlSeconds'> {
+  const { problems } = read;
+  const tokenFormat = raw.tokenFormat === undefined ? undefined : read.oneOf('tokenFormat', TOKEN_FORMATS);
+  const introspection = raw.introspection === undefined ? undefined : introspectionSettings(raw.introspection, brandId, read);
+  const opaque = tokenFormat === 'opaque' || tokenFormat === 'auto';
+  if (!opaque && raw.opaqueValidation === undefined && raw.introspectionCacheTtlSeconds === undefined) {
+    return { ...(tokenFormat ? { tokenFormat } : {}), ...(introspection ? { introspection } : {}) };
+  }
+  const opaqueValidation = read.oneOf('opaqueValidation', OPAQUE_VALIDATIONS, introspection || !userinfoEndpoint ? 'introspection' : 'userinfo');
+  if (opaqueValidation === 'introspection' && !introspection) problems.push('opaqueValidation: introspection needs introspection settings (or a userinfoEndpoint and opaqueValidation userinfo)');
+  if (opaqueValidation === 'userinfo' && !userinfoEndpoint) problems.push('opaqueValidation: userinfo needs a userinfoEndpoint');
+  return {
+    ...(tokenFormat ? { tokenFormat } : {}),
+    opaqueValidation,
+    ...(introspection ? { introspection } : {}),
+    introspectionCacheTtlSeconds: read.integer('introspectionCacheTtlSeconds', 0, MAX_INTROSPECTION_CACHE_TTL_SECONDS, DEFAULTS.introspectionCacheTtlSeconds),
+  };
+}
+
+/** Secrets Manager's name characters; the brand's own prefix is required, whatever the stage. */
+const SECRET_NAME_REST = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
+const STAGE_SEGMENT = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * Where a brand's secrets live: `ciam-gateway/<stage>/brands/<brandId>/`. The functions may read only their own stage's
+ * brands' prefix (IAM), and the secret reader refuses any reference outside `<its stage>/brands/<the brand>/`.
+ */
+export function brandSecretPrefix(stage: string, brandId: string): string {
+  return `${brandSecretsPrefix(stage)}${brandId}/`;
+}
+
+/** Where every brand's secrets of a stage live: what the authorizer and admin functions may read, and nothing else. */
+export function brandSecretsPrefix(stage: string): string {
+  return `ciam-gateway/${stage}/brands/`;
+}
+
+/** Why a secret reference is not one of the brand's own (any stage), or undefined when it is. */
+export function clientSecretRefProblem(ref: unknown, brandId: string): string | undefined {
+  const rule = `must be a secret name under ${brandSecretPrefix('<stage>', brandId)}`;
+  if (typeof ref !== 'string') return rule;
+  const [prefix, stage, brands, owner, ...rest] = ref.split('/');
+  const name = rest.join('/');
+  const own = prefix === 'ciam-gateway' && STAGE_SEGMENT.test(stage ?? '') && brands === 'brands' && owner === brandId;
+  return own && SECRET_NAME_REST.test(name) && !rest.includes('') ? undefined : rule;
+}
+
+function introspectionSettings(value: unknown, brandId: string, read: FieldReaders): IntrospectionSettings | undefined {
+  const { problems } = read;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push('introspection: must be an object { endpoint, clientId, clientSecretRef, authMethod }');
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!['endpoint', 'clientId', 'clientSecretRef', 'authMethod'].includes(key)) problems.push(`introspection.${key}: unknown field`);
+  }
+  const { clientId, clientSecretRef, authMethod = DEFAULTS.introspectionAuthMethod } = raw;
+  if (typeof clientId !== 'string' || clientId.trim() === '' || clientId.length > 256) problems.push('introspection.clientId: required, a non-empty string of at most 256 characters');
+  const refProblem = clientSecretRefProblem(clientSecretRef, brandId);
+  if (refProblem) problems.push(`introspection.clientSecretRef: ${refProblem}`);
+  if (!(INTROSPECTION_AUTH_METHODS as readonly unknown[]).includes(authMethod)) problems.push(`introspection.authMethod: must be one of ${INTROSPECTION_AUTH_METHODS.join(', ')}`);
+  return {
+    endpoint: read.uri('introspection.endpoint', raw.endpoint),
+    clientId: clientId as string,
+    clientSecretRef: clientSecretRef as string,
+    authMethod: authMethod as IntrospectionAuthMethod,
+  };
+}
+
+/** Whether a token of this brand is validated as a JWT: always for `jwt`, never for `opaque`, by its shape for `auto`. */
+export function validatedAsJwt(brand: Pick<BrandConfig, 'tokenFormat'>, token: string): boolean {
+  const format = brand.tokenFormat ?? 'jwt';
+  return format === 'jwt' || (format === 'auto' && THREE_BASE64URL_PARTS.test(token));
+}
+const THREE_BASE64URL_PARTS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /** `additionalIssuers`: absent is none; each entry a URI as `issuer` is, none repeated, none the `issuer` itself. */
 function issuerList(value: unknown, issuer: string, uri: (key: string, value: unknown) => string, problems: string[]): readonly string[] {

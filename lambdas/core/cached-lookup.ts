@@ -23,7 +23,7 @@ const DEFAULT_MISS_TTL_MS = 10_000;
 const DEFAULT_MAX_MISSES = 10_000;
 
 /** An LRU with a TTL per entry; Map iteration order is insertion order, so re-inserting marks an entry used. */
-class ExpiringLru<V> {
+export class ExpiringLru<V> {
   private readonly entries = new Map<string, { readonly value: V; readonly expiresAt: number }>();
 
   constructor(private readonly maxEntries: number) {}

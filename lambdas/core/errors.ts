@@ -35,7 +35,9 @@ export type TokenErrorCode =
   | 'ID_TOKEN_SUBJECT_MISMATCH'
   // Back-channel logout: a logout token that breaks a rule of its own, or one already used.
   | 'LOGOUT_TOKEN_INVALID'
-  | 'LOGOUT_TOKEN_REPLAYED';
+  | 'LOGOUT_TOKEN_REPLAYED'
+  // Opaque tokens: the CIAM's introspection answered `active: false`, or its userinfo endpoint refused the token.
+  | 'TOKEN_INACTIVE';
 
 /**
  * Authenticated but not allowed (`insufficient_scope`). The authorizer answers it with a Deny policy, and names it
@@ -57,10 +59,16 @@ export type UpstreamErrorCode =
   | 'FETCH_NOT_JSON'
   | 'FETCH_FAILED'
   | 'USERINFO_INVALID'
-  | 'USERINFO_UNAVAILABLE';
+  | 'USERINFO_UNAVAILABLE'
+  // Opaque tokens: the introspection endpoint failed or refused the gateway's client, or answered something else
+  // than an RFC 7662 answer; the client secret could not be read.
+  | 'INTROSPECTION_UNAVAILABLE'
+  | 'INTROSPECTION_CLIENT_REFUSED'
+  | 'INTROSPECTION_INVALID'
+  | 'SECRET_UNAVAILABLE';
 
 /** The request itself is wrong. */
-export type RequestErrorCode = 'BODY_INVALID' | 'BODY_TOO_LARGE';
+export type RequestErrorCode = 'BODY_INVALID' | 'BODY_TOO_LARGE' | 'QUERY_INVALID';
 
 /** Authenticated, but this kind of caller may not do this. */
 export type ForbiddenErrorCode = 'CLIENT_PRINCIPAL_NOT_ALLOWED';

@@ -27,7 +27,11 @@ export interface JwksCacheOptions {
   readonly maxUris?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /** Told of each fetch as it starts, with its reason: what the metrics count unknown-`kid` refetches from. */
+  readonly onFetch?: (reason: JwksFetchReason) => void;
 }
+
+export type JwksFetchReason = 'missing-or-stale' | 'unknown-kid';
 
 interface CachedKey {
   readonly kid: string | undefined;
@@ -53,6 +57,7 @@ export class JwksCache {
   private readonly cooldownMs: number;
   private readonly maxUris: number;
   private readonly now: () => number;
+  private readonly onFetch: ((reason: JwksFetchReason) => void) | undefined;
 
   constructor(options: JwksCacheOptions) {
     this.fetchJwks = options.fetchJwks;
@@ -60,6 +65,7 @@ export class JwksCache {
     this.cooldownMs = options.cooldownMs ?? 30_000;
     this.maxUris = options.maxUris ?? 256;
     this.now = options.now ?? Date.now;
+    this.onFetch = options.onFetch;
   }
 
   /**
@@ -84,7 +90,7 @@ export class JwksCache {
   }
 
   /** Fetches unless a fetch for the same reason was tried within the cooldown; joins a fetch already in flight. */
-  private async refresh(jwksUri: string, reason: 'missing-or-stale' | 'unknown-kid'): Promise<void> {
+  private async refresh(jwksUri: string, reason: JwksFetchReason): Promise<void> {
     let entry = this.entries.get(jwksUri);
     if (entry) {
       this.markUsed(jwksUri, entry);
@@ -97,6 +103,7 @@ export class JwksCache {
     if (!entry.inFlight && this.now() - lastTry >= this.cooldownMs) {
       entry.lastAttemptAt = this.now();
       if (reason === 'unknown-kid') entry.lastUnknownKidFetchAt = this.now();
+      this.onFetch?.(reason);
       entry.inFlight = this.load(jwksUri, entry).finally(() => {
         entry.inFlight = undefined;
       });

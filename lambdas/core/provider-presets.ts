@@ -1,5 +1,17 @@
 import { awsDomainOf } from './aws-partition';
-import type { Algorithm, MappedField, ProfileSource, Provider, TokenType } from './brand-config';
+import {
+  INTROSPECTION_AUTH_METHODS,
+  TOKEN_FORMATS,
+  type Algorithm,
+  type IntrospectionAuthMethod,
+  type IntrospectionSettings,
+  type MappedField,
+  type OpaqueValidation,
+  type ProfileSource,
+  type Provider,
+  type TokenFormat,
+  type TokenType,
+} from './brand-config';
 import { STANDARD_CLAIMS } from './claims';
 import { ConfigValidationError } from './errors';
 import { isLoopbackAddress } from './uri-policy';
@@ -26,6 +38,9 @@ export interface BrandConfigDraft {
   readonly acceptedTokenTypes: readonly TokenType[];
   readonly algorithms: readonly Algorithm[];
   readonly fieldMappings: Readonly<Partial<Record<MappedField, string>>>;
+  readonly tokenFormat?: TokenFormat;
+  readonly opaqueValidation?: OpaqueValidation;
+  readonly introspection?: IntrospectionSettings;
 }
 
 export const DISCOVERABLE_FIELDS = ['issuer', 'jwksUri', 'userinfoEndpoint'] as const;
@@ -133,7 +148,8 @@ const appClientIds = (value: string): string[] => value.split(',').map((id) => i
 const hostName = (value: string): string | undefined =>
   HOST_NAME.test(value) ? undefined : 'must be a lower-case host name, without scheme, port or path';
 
-function baseUrl(value: string): string | undefined {
+/** A server's URL that paths are appended to. */
+function httpUrl(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -142,8 +158,11 @@ function baseUrl(value: string): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an absolute http(s) URL';
   if (url.search || url.hash || url.username || url.password) return 'must have no query, fragment or credentials';
-  if (url.pathname.includes('/realms/')) return 'must stop before /realms/ (give the realm separately)';
   return undefined;
+}
+
+function baseUrl(value: string): string | undefined {
+  return httpUrl(value) ?? (new URL(value).pathname.includes('/realms/') ? 'must stop before /realms/ (give the realm separately)' : undefined);
 }
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
@@ -232,11 +251,16 @@ const auth0 = definePreset({
     apiAudience: { help: 'identifier of the Auth0 API, the aud of its access tokens' },
     clientId: { help: 'client id of the application' },
   },
-  optional: {},
+  optional: {
+    opaque: {
+      help: 'true: also accept the opaque access tokens Auth0 issues when the app asks for no audience, validated through /userinfo',
+      check: (v) => (v === 'true' || v === 'false' ? undefined : 'must be true or false'),
+    },
+  },
   notes:
-    'The issuer ends with "/". Scopes are in scope; with RBAC and "Add Permissions in the Access Token", permissions are in permissions. ' +
+    'The issuer ends with "/". With opaque=true, tokens that are not JWTs are valid when /userinfo answers for them (no scopes then). Scopes are in scope; with RBAC and "Add Permissions in the Access Token", permissions are in permissions. ' +
     'Access tokens carry no profile claims unless an Action adds namespaced ones; client-credentials tokens have gty and sub <client>@clients.',
-  build: ({ domain, apiAudience, clientId }) => ({
+  build: ({ domain, apiAudience, clientId, opaque }) => ({
     provider: 'auth0',
     issuer: `https://${domain}/`,
     jwksUri: `https://${domain}/.well-known/jwks.json`,
@@ -245,6 +269,8 @@ const auth0 = definePreset({
     audiences: [apiAudience],
     ...ACCESS_TOKENS_RS256,
     fieldMappings: STANDARD_CLAIMS,
+    // Auth0 has no introspection: its userinfo endpoint is the only judge of an opaque token.
+    ...(opaque === 'true' ? { tokenFormat: 'auto', opaqueValidation: 'userinfo' } : {}),
   }),
 });
 
@@ -274,28 +300,116 @@ const keycloak = definePreset({
   },
 });
 
-/** Vendors whose endpoint layout is not known here: the issuer is an input and discovery supplies the rest. */
-function issuerBasedPreset(provider: 'janrain' | 'nextreason', vendor: string): ProviderPreset {
-  return definePreset({
-    provider,
-    required: {
-      issuer: { help: 'issuer exactly as in the tokens\' iss; discovery is fetched from <issuer>/.well-known/openid-configuration' },
-      clientId: { help: 'client id of the application' },
-    },
-    optional: {
-      audience: { help: 'aud of the access tokens; defaults to clientId' },
-    },
-    notes: `${vendor}: its endpoints are not documented publicly here, so jwksUri and userinfoEndpoint come from OIDC discovery, which is authoritative.`,
-    build: ({ issuer, clientId, audience }) => ({
-      provider,
-      issuer,
-      clientId,
-      audiences: [audience ?? clientId],
-      ...ACCESS_TOKENS_RS256,
-      fieldMappings: STANDARD_CLAIMS,
-    }),
-  });
+/** The gateway's own client at the CIAM for introspection: both or neither (without it, opaque tokens go to userinfo). */
+const INTROSPECTION_INPUTS = {
+  introspectionClientId: { help: 'the gateway\'s own client at the CIAM, for introspection (not the app\'s client)' },
+  clientSecretRef: { help: 'its secret\'s name in Secrets Manager, under ciam-gateway/<stage>/brands/<brandId>/' },
+  introspectionAuthMethod: {
+    help: `${INTROSPECTION_AUTH_METHODS.join(' or ')} (default client_secret_basic)`,
+    check: (v: string) => ((INTROSPECTION_AUTH_METHODS as readonly string[]).includes(v) ? undefined : `must be one of ${INTROSPECTION_AUTH_METHODS.join(', ')}`),
+  },
+} as const;
+type IntrospectionInputs = Readonly<Partial<Record<keyof typeof INTROSPECTION_INPUTS, string>>>;
+
+function introspectionProblems({ introspectionClientId, clientSecretRef, introspectionAuthMethod }: IntrospectionInputs): string[] {
+  if ((introspectionClientId === undefined) === (clientSecretRef === undefined)) {
+    return introspectionAuthMethod !== undefined && introspectionClientId === undefined ? ['introspectionAuthMethod: only with introspectionClientId and clientSecretRef'] : [];
+  }
+  return ['introspectionClientId and clientSecretRef: give both, or neither (opaque tokens are then validated through userinfo)'];
 }
+
+/** Opaque tokens validated by introspection at `endpoint` when the gateway's client is given, else through userinfo. */
+function opaqueValidationAt(endpoint: string, inputs: IntrospectionInputs): Pick<BrandConfigDraft, 'opaqueValidation' | 'introspection'> {
+  const { introspectionClientId, clientSecretRef, introspectionAuthMethod } = inputs;
+  if (introspectionClientId === undefined || clientSecretRef === undefined) return { opaqueValidation: 'userinfo' };
+  return {
+    opaqueValidation: 'introspection',
+    introspection: { endpoint, clientId: introspectionClientId, clientSecretRef, authMethod: (introspectionAuthMethod ?? 'client_secret_basic') as IntrospectionAuthMethod },
+  };
+}
+
+const discoveryUrlUnder = (base: string): string => `${withoutTrailingSlash(base)}/.well-known/openid-configuration`;
+
+const ISSUER_INPUT = { help: 'issuer exactly as in the tokens\' iss; discovery is fetched from <issuer>/.well-known/openid-configuration' };
+const JANRAIN_REGION = /^[a-z]{2,10}$/;
+const JANRAIN_CUSTOMER_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * Akamai Identity Cloud (Janrain) Hosted Login: from its region and customer id, the issuer, userinfo and
+ * introspection URLs of its documentation (opaque access tokens); the JWKS from discovery. Or, as before, any issuer,
+ * with JWT access tokens and the endpoints from discovery.
+ */
+const janrain = definePreset({
+  provider: 'janrain',
+  required: {
+    clientId: { help: 'client id of the application (login client)' },
+  },
+  optional: {
+    region: { help: 'Hosted Login region, e.g. us or eu (the v1.api.<region>.janrain.com host); with customerId, in place of issuer', check: (v) => (JANRAIN_REGION.test(v) ? undefined : 'must be a region such as us or eu') },
+    customerId: { help: 'Hosted Login customer id (a UUID); with region', check: (v) => (JANRAIN_CUSTOMER_ID.test(v) ? undefined : 'must be letters, digits and "-" (it becomes a URL path segment)') },
+    issuer: ISSUER_INPUT,
+    audience: { help: 'aud of the access tokens; defaults to clientId' },
+    ...INTROSPECTION_INPUTS,
+  },
+  notes:
+    'Hosted Login access tokens are opaque: validated at https://v1.api.<region>.janrain.com/<customerId>/login/token/introspect, ' +
+    'or through /<customerId>/profiles/oidc/userinfo without the gateway\'s client. jwksUri (ID tokens) comes from discovery. ' +
+    'Given an issuer instead, tokens are taken as JWTs and every endpoint comes from discovery.',
+  crossCheck: (values) => [
+    ...(values.issuer === undefined ? [] : values.region !== undefined || values.customerId !== undefined ? ['issuer: give issuer, or region and customerId, not both'] : []),
+    ...(values.issuer === undefined && (values.region === undefined || values.customerId === undefined) ? ['region and customerId, or issuer: one is required'] : []),
+    ...introspectionProblems(values),
+  ],
+  build: ({ clientId, region, customerId, issuer, audience, ...introspection }) => {
+    const common = { provider: 'janrain', clientId, audiences: [audience ?? clientId], ...ACCESS_TOKENS_RS256, fieldMappings: STANDARD_CLAIMS } as const;
+    if (issuer !== undefined) return { ...common, issuer };
+    const api = `https://v1.api.${region}.janrain.com/${customerId}`;
+    return {
+      ...common,
+      issuer: `${api}/login`,
+      userinfoEndpoint: `${api}/profiles/oidc/userinfo`,
+      tokenFormat: 'opaque',
+      ...opaqueValidationAt(`${api}/login/token/introspect`, introspection),
+    };
+  },
+});
+
+/**
+ * NextReason: its access-token format is the tenant's choice. Its issuer and endpoints are not documented publicly here:
+ * from its base URL, discovery supplies the issuer, JWKS and userinfo, and introspection is at <baseUrl>/introspect.
+ */
+const nextreason = definePreset({
+  provider: 'nextreason',
+  required: {
+    clientId: { help: 'client id of the application' },
+  },
+  optional: {
+    baseUrl: { help: 'the tenant\'s URL, e.g. https://id.nextreason.example/tenants/acme; in place of issuer', check: httpUrl },
+    tokenFormat: {
+      help: `${TOKEN_FORMATS.join(', ')}: the tenant's access-token format (default jwt; auto takes both)`,
+      check: (v) => ((TOKEN_FORMATS as readonly string[]).includes(v) ? undefined : `must be one of ${TOKEN_FORMATS.join(', ')}`),
+    },
+    issuer: ISSUER_INPUT,
+    audience: { help: 'aud of the access tokens; defaults to clientId' },
+    ...INTROSPECTION_INPUTS,
+  },
+  notes:
+    'Access tokens are JWTs or opaque, as the tenant is configured (tokenFormat). From baseUrl, the issuer, jwksUri and userinfoEndpoint ' +
+    'come from discovery at <baseUrl>/.well-known/openid-configuration, and opaque tokens are introspected at <baseUrl>/introspect.',
+  crossCheck: (values) => [
+    ...(values.issuer !== undefined && values.baseUrl !== undefined ? ['issuer: give issuer, or baseUrl, not both'] : []),
+    ...(values.issuer === undefined && values.baseUrl === undefined ? ['baseUrl or issuer: one is required'] : []),
+    ...introspectionProblems(values),
+  ],
+  build: ({ clientId, baseUrl: base, tokenFormat, issuer, audience, ...introspection }) => {
+    const common = { provider: 'nextreason', clientId, audiences: [audience ?? clientId], ...ACCESS_TOKENS_RS256, fieldMappings: STANDARD_CLAIMS } as const;
+    const where = base === undefined ? { issuer: issuer as string } : { discoveryUrl: discoveryUrlUnder(base) };
+    const format = (tokenFormat ?? 'jwt') as TokenFormat;
+    if (format === 'jwt') return { ...common, ...where, ...(tokenFormat === undefined ? {} : { tokenFormat: format }) };
+    const introspectionAt = `${withoutTrailingSlash(base ?? (issuer as string))}/introspect`;
+    return { ...common, ...where, tokenFormat: format, ...opaqueValidationAt(introspectionAt, introspection) };
+  },
+});
 
 const genericOidc = definePreset({
   provider: 'generic-oidc',
@@ -325,6 +439,6 @@ export const PRESETS: Readonly<Record<Provider, ProviderPreset>> = {
   auth0,
   cognito,
   keycloak,
-  janrain: issuerBasedPreset('janrain', 'Akamai Identity Cloud (Janrain)'),
-  nextreason: issuerBasedPreset('nextreason', 'NextReason'),
+  janrain,
+  nextreason,
 };

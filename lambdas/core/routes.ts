@@ -46,8 +46,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'PUT', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'DELETE', path: '/v1/admin/brands/{brandId}', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'POST', path: '/v1/admin/brands/{brandId}/check', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'POST', path: '/v1/admin/brands/{brandId}/enable', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'GET', path: '/v1/admin/brands/{brandId}/audit', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'POST', path: '/v1/admin/brands/{brandId}/revocations', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'GET', path: '/v1/admin/brands/{brandId}/revocations', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'POST', path: '/v1/admin/checks', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'POST', path: '/v1/admin/api-keys/sync', handler: 'admin-brands', auth: 'admin', scopes: [] },
 ];
 

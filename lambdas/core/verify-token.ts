@@ -45,7 +45,7 @@ export type TokenVerifier = (jwt: UnverifiedJwt, brand: BrandConfig) => Promise<
 
 /** `typ` values that mark a JWT meant for us (RFC 9068 access tokens, or plain JWTs); others (logout, DPoP…) are refused. */
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/at+jwt']);
-const MAX_SUBJECT_LENGTH = 255;
+export const MAX_SUBJECT_LENGTH = 255;
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.now ?? Date.now;
@@ -116,7 +116,7 @@ function checkClaimTypes(payload: JsonObject): CoreClaims {
   return { iss, sub, exp, iat, nbf, sid };
 }
 
-function isNumericDate(value: unknown): value is number {
+export function isNumericDate(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
@@ -224,7 +224,7 @@ function checkAudience(payload: JsonObject, brand: BrandConfig, tokenType: Token
  * is the client (Cognito, oidc-provider; Auth0 appends `@clients`), Auth0 says `gty: client-credentials`,
  * or Keycloak names a service-account user.
  */
-function isClientPrincipal(payload: JsonObject): boolean {
+export function isClientPrincipal(payload: JsonObject): boolean {
   const client = typeof payload.client_id === 'string' ? payload.client_id : payload.azp;
   if (payload.gty === 'client-credentials') return true;
   if (typeof client === 'string' && (payload.sub === client || payload.sub === `${client}@clients`)) return true;

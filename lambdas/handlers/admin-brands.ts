@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { adminDependencies, type AdminDependencies, type AdminQuotas } from '../adapters/admin-runtime';
 import type { StoredBrand } from '../adapters/brand-item';
+import { checkDraft } from '../adapters/brand-onboarding-check';
 import { headerValue } from '../adapters/http-headers';
 import { translateError } from '../adapters/library-errors';
 import { logger } from '../adapters/observability';
@@ -8,6 +9,7 @@ import { json, type ProxyHandler } from '../adapters/proxy-response';
 import type { KeySyncReport } from '../adapters/usage-key-sync';
 import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { changesDecisions, failedFlushReport, type FlushReport } from '../core/authorizer-cache-flush';
+import type { BrandConfig } from '../core/brand-config';
 import { AdminError, ConfigValidationError, RequestError } from '../core/errors';
 import { settleWithConcurrency } from '../core/settle-with-concurrency';
 import { parseIfMatch } from '../core/if-match';
@@ -20,9 +22,10 @@ const KEY_SYNC_CONCURRENCY = 2;
 type AdminRoute = (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>;
 
 /**
- * The admin API under /v1/admin/brands: list, read, create or replace (optimistic concurrency on `version` through
- * If-Match, required to replace: lambdas/core/if-match.ts), a dry run of a replace, disable, the onboarding check, and
- * the revocation of a subject's tokens or a session's (`/revocations`).
+ * The admin API under /v1/admin: list, read, create or replace brands (optimistic concurrency on `version` through
+ * If-Match, required to replace: lambdas/core/if-match.ts), a dry run of a replace, disable and enable, the onboarding
+ * check of a stored brand or of an unsaved draft (`/v1/admin/checks`), a brand's audit trail, the revocation of a
+ * subject's tokens or a session's (`/revocations`), and the reconciliation of every brand's API key (`/api-keys/sync`).
  * API Gateway lets only IAM-signed callers through (the admin key in local mode); the caller's identity is recorded on
  * every change.
  */
@@ -58,6 +61,11 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
   const syncKeyAfterStoring = async (stored: StoredBrand): Promise<{ keySync?: KeySyncReport }> =>
     deps.quotas ? { keySync: await deps.quotas.syncKey(stored) } : {};
 
+  const setStatus = async (event: APIGatewayProxyEvent, brandId: string, status: BrandConfig['status']): Promise<APIGatewayProxyResult> => {
+    const stored = await store.setStatus(brandId, status, actorOf(event));
+    return versioned(200, stored, { ...(await flushAfterStoring(event, true)), ...(await syncKeyAfterStoring(stored)) });
+  };
+
   const routes: Readonly<Record<string, AdminRoute>> = {
     'GET /v1/admin/brands': async () => json(200, { brands: (await store.list()).map(summary) }),
     'GET /v1/admin/brands/{brandId}': async (_event, brandId) => versioned(200, await found(brandId)),
@@ -79,10 +87,6 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
         ...(await syncKeyAfterStoring(stored)),
       });
     },
-    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => {
-      const stored = await store.disable(brandId, actorOf(event));
-      return versioned(200, stored, { ...(await flushAfterStoring(event, true)), ...(await syncKeyAfterStoring(stored)) });
-    },
     // Reconciles every brand's API key with its stored config (after a sync that fell short, or keys changed by hand).
     'POST /v1/admin/api-keys/sync': async () => {
       if (!deps.quotas) return json(200, { ok: true, quotas: false, brands: [] });
@@ -94,10 +98,23 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
       }));
       return json(200, { ok: reports.every((report) => report.ok), quotas: true, brands: reports });
     },
+    // A disabled brand's key is disabled too, and an enabled brand's key enabled again (the key sync follows the status).
+    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => setStatus(event, brandId, 'disabled'),
+    'POST /v1/admin/brands/{brandId}/enable': async (event, brandId) => setStatus(event, brandId, 'active'),
+    'GET /v1/admin/brands/{brandId}/audit': async (event, brandId) => {
+      await found(brandId);
+      return json(200, { brandId, ...(await deps.audit.brandTrail(brandId, auditPageOf(event.queryStringParameters ?? {}))) });
+    },
     'POST /v1/admin/brands/{brandId}/check': async (event, brandId) => {
       const { sampleToken } = event.body ? readJson(event) : {};
-      if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);
-      return json(200, await deps.checkBrand((await found(brandId)).config, sampleToken));
+      return json(200, await deps.checkBrand((await found(brandId)).config, sampleTokenOf(sampleToken)));
+    },
+    // The onboarding check of a draft that is not saved: the body is a brand config as PUT takes it (completed by
+    // discovery the same way, so the check sees what a save would store), beside an optional `sampleToken`.
+    'POST /v1/admin/checks': async (event) => {
+      const { sampleToken, ...draft } = readJson(event);
+      const token = sampleTokenOf(sampleToken);
+      return json(200, await checkDraft(draft, deps.completeConfig, (brand) => deps.checkBrand(brand, token)));
     },
     'POST /v1/admin/brands/{brandId}/revocations': async (event, brandId) => {
       await found(brandId);
@@ -135,6 +152,24 @@ function revocationTargetOf(brandId: string, claim: { sub: string } | { sid: str
 function claimOf(target: RevocationTarget): { sub: string } | { sid: string } {
   return target.kind === 'sub' ? { sub: target.sub } : { sid: target.sid };
 }
+
+function sampleTokenOf(sampleToken: unknown): string | undefined {
+  if (sampleToken !== undefined && typeof sampleToken !== 'string') throw new RequestError('BODY_INVALID', 'sampleToken must be a string', ['sampleToken: must be a string']);
+  return sampleToken;
+}
+
+/** An audit page: `limit` 1 to 100 records (default 25), after the `cursor` of the page before. */
+function auditPageOf(query: Readonly<Record<string, string | undefined>>): { limit: number; cursor?: string } {
+  const raw = query.limit ?? String(DEFAULT_AUDIT_PAGE);
+  const limit = Number(raw);
+  if (!/^\d{1,3}$/.test(raw) || limit < 1 || limit > MAX_AUDIT_PAGE) {
+    throw new RequestError('QUERY_INVALID', 'limit is out of range', [`limit: must be a whole number from 1 to ${MAX_AUDIT_PAGE}`]);
+  }
+  return { limit, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) };
+}
+
+const DEFAULT_AUDIT_PAGE = 25;
+const MAX_AUDIT_PAGE = 100;
 
 function readJson(event: APIGatewayProxyEvent): Record<string, unknown> {
   const body = readJsonBody(event.body, event.isBase64Encoded);

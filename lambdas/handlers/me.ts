@@ -1,3 +1,4 @@
+import { loadProfileMeasured } from '../adapters/customer-metrics';
 import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
 import { headerValue } from '../adapters/http-headers';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
@@ -11,7 +12,7 @@ import { findLinkedCustomer } from '../core/linked-customer';
 export function createMeHandler(deps: CustomerRouteDependencies): ProxyHandler {
   return withErrorResponses(async (event) => {
     const caller = await deps.callerOf(event);
-    const [profile, customer] = await Promise.all([caller.loadProfile(headerValue(event.headers, 'x-id-token')), findLinkedCustomer(deps.store, caller.brand.brandId, caller.cuid)]);
+    const [profile, customer] = await Promise.all([loadProfileMeasured(caller, headerValue(event.headers, 'x-id-token'), deps), findLinkedCustomer(deps.store, caller.brand.brandId, caller.cuid)]);
     return json(200, {
       profile,
       customer: customer ? { customerId: customer.customerId, profile: customer.profile, sourceProfiles: customer.sourceProfiles } : null,

@@ -1,3 +1,4 @@
+import { countCustomerWrite } from '../adapters/customer-metrics';
 import { customerRouteDependencies, type CustomerRouteDependencies } from '../adapters/customer-runtime';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
 import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
@@ -14,11 +15,14 @@ import { parseRegisterBody } from '../core/request-bodies';
 export function createRegisterCustomerHandler(deps: CustomerRouteDependencies): ProxyHandler {
   return withErrorResponses(async (event) => {
     const caller = await deps.callerOf(event);
-    const { idToken, fields: body } = parseRegisterBody(event.body, event.isBase64Encoded);
-    await caller.verifyIdToken(idToken);
-    const declaration = registrationFieldsOf(caller.brand);
-    const fields = checkRegistrationValues(declaration, body);
-    return json(200, await mergeRegistration(deps.store, { brandId: caller.brand.brandId, cuid: caller.cuid, declaration, fields, requestId: caller.requestId, now: deps.now() }));
+    return countCustomerWrite(caller, deps, async () => {
+      const { idToken, fields: body } = parseRegisterBody(event.body, event.isBase64Encoded);
+      await caller.verifyIdToken(idToken);
+      const declaration = registrationFieldsOf(caller.brand);
+      const fields = checkRegistrationValues(declaration, body);
+      const merged = await mergeRegistration(deps.store, { brandId: caller.brand.brandId, cuid: caller.cuid, declaration, fields, requestId: caller.requestId, now: deps.now() });
+      return { result: json(200, merged), outcome: 'registered' };
+    });
   }, deps.observability);
 }
 

@@ -3,7 +3,7 @@ import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client
 import { brandToPut, type BrandSource } from './brand-to-put';
 import { CliError, EXIT, UsageError } from './cli-error';
 import type { OptionName, OptionValues } from './options';
-import { brandList, checkSteps, diffLines, disableResult, flushResult, keySyncLines, keySyncWarning, presetList, putResult } from './render';
+import { auditLines, brandList, checkSteps, diffLines, disableResult, enableResult, flushResult, keySyncLines, keySyncWarning, presetList, putResult } from './render';
 
 /**
  * The CLI's commands, declared once: this table drives dispatch, usage lines and every help text.
@@ -170,6 +170,21 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'brands enable',
+    summary: 'enable a disabled brand again: its tokens are accepted once caches refresh',
+    details: 'Like a disable, it flushes the authorizer result caches of every registered API stage.',
+    args: [BRAND_ID],
+    options: [],
+    admin: true,
+    examples: ['ciam-gateway brands enable acme'],
+    run: async (context) => {
+      const brandId = context.args.brandId ?? '';
+      const { body } = await requestAdmin(targetOf(context), 'POST', brandPath(brandId, '/enable'), { about: { brandId } });
+      printStored(context, enableResult(brandId, body), brandId, body);
+      return EXIT.ok;
+    },
+  },
+  {
     name: 'brands sync-keys',
     summary: "make every brand's API key agree with its config: enabled while active, in its tier's usage plan",
     details:
@@ -187,18 +202,51 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'brands check',
-    summary: 'check a brand\'s discovery, JWKS, userinfo and, if given, a sample token',
-    details: 'Exits 1 when a step fails.',
-    args: [BRAND_ID],
-    options: ['sample-token'],
+    summary: 'check a brand\'s discovery, JWKS, userinfo and, if given, a sample token; or a config file before it is saved',
+    details:
+      'With --file, the file is checked as a put would store it (completed by discovery), and nothing is saved.\n' +
+      'Exits 1 when a step fails.',
+    args: [{ ...BRAND_ID, help: 'the stored brand to check (not with --file)', required: false }],
+    forms: ['<brandId> [--sample-token <jwt>] [options]', '--file <brand.json> [--sample-token <jwt>] [options]'],
+    options: ['file', 'sample-token'],
     admin: true,
-    examples: ['ciam-gateway brands check acme --sample-token "$(npm run -s token)"'],
+    examples: ['ciam-gateway brands check acme --sample-token "$(npm run -s token)"', 'ciam-gateway brands check --file acme.json'],
     run: async (context) => {
-      const brandId = context.args.brandId ?? '';
       const token = optionString(context, 'sample-token');
-      const { body } = await requestAdmin(targetOf(context), 'POST', brandPath(brandId, '/check'), { body: token === undefined ? {} : { sampleToken: token }, about: { brandId } });
+      const sample = token === undefined ? {} : { sampleToken: token };
+      let body: Readonly<Record<string, unknown>>;
+      if (optionString(context, 'file') !== undefined) {
+        if (context.args.brandId !== undefined) throw new UsageError('name a stored brand or a --file, not both');
+        const { brandId, config } = await brandToPut(brandSource(context));
+        ({ body } = await requestAdmin(targetOf(context), 'POST', '/v1/admin/checks', { body: { ...config, ...sample }, about: { brandId } }));
+      } else {
+        const brandId = context.args.brandId;
+        if (brandId === undefined) throw new UsageError('name the brand to check, or a --file');
+        ({ body } = await requestAdmin(targetOf(context), 'POST', brandPath(brandId, '/check'), { body: sample, about: { brandId } }));
+      }
       context.print(checkSteps(body), body);
       return body.ok === true ? EXIT.ok : EXIT.refused;
+    },
+  },
+  {
+    name: 'brands audit',
+    summary: 'print a brand\'s audit trail, newest first: config changes, revocations and customer changes',
+    details: 'A page at a time (--limit, 25 by default); the last line names the --cursor of the next page, if any.',
+    args: [BRAND_ID],
+    options: ['limit', 'cursor'],
+    admin: true,
+    examples: ['ciam-gateway brands audit acme --limit 50'],
+    run: async (context) => {
+      const brandId = context.args.brandId ?? '';
+      const query = new URLSearchParams();
+      for (const name of ['limit', 'cursor'] as const) {
+        const value = optionString(context, name);
+        if (value !== undefined) query.set(name, value);
+      }
+      const suffix = query.size === 0 ? '/audit' : `/audit?${query.toString()}`;
+      const { body } = await requestAdmin(targetOf(context), 'GET', brandPath(brandId, suffix), { about: { brandId } });
+      context.print(auditLines(body), body);
+      return EXIT.ok;
     },
   },
   {

@@ -11,6 +11,8 @@ export const OPTIONS = {
   'application-id': { type: 'string', value: '<id>', help: 'the application id (default: the preset\'s, else the client id)' },
   sub: { type: 'string', value: '<sub>', help: 'the subject (the CIAM user id, the tokens\' sub) whose tokens to revoke' },
   sid: { type: 'string', value: '<sid>', help: 'the session (the tokens\' sid) whose tokens to revoke' },
+  limit: { type: 'string', value: '<n>', help: 'how many audit records a page holds, 1 to 100 (default 25)' },
+  cursor: { type: 'string', value: '<cursor>', help: 'the page after the one whose last line named this cursor' },
   'sample-token': { type: 'string', value: '<jwt>', help: 'also verify this access token as the authorizer would' },
   'flush-authorizer-cache': { type: 'boolean', help: 'flush the authorizer result caches of every registered API stage for this change too (a disable, or a change of issuer, keys, audiences… always does)' },
   endpoint: { type: 'string', value: '<url>', help: 'the gateway: the stage URL in AWS (ApiUrl without the trailing /), http://127.0.0.1:3000 in local mode (default: CIAM_GATEWAY_ENDPOINT)' },

@@ -26,6 +26,27 @@ export function disableResult(brandId: string, body: Body): string {
   return `disabled ${brandId} (version ${String(body.version)}); its tokens are refused once caches refresh`;
 }
 
+export function enableResult(brandId: string, body: Body): string {
+  return `enabled ${brandId} (version ${String(body.version)}); its tokens are accepted once caches refresh`;
+}
+
+/**
+ * A brand's audit page, one record per line: time, kind, action, who, and what it was about (tab-separated); then
+ * the cursor of the next page, if there is one.
+ */
+export function auditLines(body: Body): string {
+  const entries = records(body.entries);
+  const lines = entries.map((e) => {
+    const about = [e.version === undefined ? undefined : `v${String(e.version)}`, e.cuid, e.sid === undefined ? undefined : `sid ${String(e.sid)}`, e.customerId]
+      .filter((part) => part !== undefined)
+      .join(' ');
+    return [e.at, e.kind, e.action, e.actor ?? e.source ?? '', about].map((v) => oneLine(String(v))).join('\t');
+  });
+  if (entries.length === 0) lines.push('no audit records');
+  if (typeof body.next === 'string') lines.push(`more: --cursor ${oneLine(body.next)}`);
+  return lines.join('\n');
+}
+
 /**
  * What a change's authorizer-cache flush did, when there was one (`flush` in the answer): on stdout when it all
  * worked, else a warning for stderr. The change is stored either way.

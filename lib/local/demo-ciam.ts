@@ -7,13 +7,22 @@ import { DemoSessions, type EndedSessions } from './demo-sessions';
 /**
  * The demo CIAM of local mode: a real OpenID provider (oidc-provider) on 127.0.0.1 with discovery, JWKS,
  * userinfo, authorization code + PKCE (oidc-provider's dev login and consent pages, where any password
- * works) and client credentials. Access tokens are RS256 JWTs (`typ: at+jwt`) for the `DEMO_AUDIENCE` API.
+ * works) and client credentials. Access tokens are RS256 JWTs (`typ: at+jwt`) for the `DEMO_AUDIENCE` API, and
+ * opaque for the second client's `DEMO_OPAQUE_AUDIENCE` API, which the gateway's client introspects (RFC 7662).
  * Given a back-channel logout URI, the demo client registers it: a logout at the demo CIAM then calls it with a logout
  * token, and the client's access tokens carry the session's `sid` (as its ID tokens and logout tokens do).
  */
 export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', redirectUri: 'http://127.0.0.1/callback' } as const;
 /** oidc-provider wants resource indicators (RFC 8707) to be absolute URIs. */
 export const DEMO_AUDIENCE = 'https://loyalty.example/api';
+/**
+ * The second client, an app of the `demo-opaque` brand, whose access tokens for `DEMO_OPAQUE_AUDIENCE` are opaque
+ * (oidc-provider's resource-server `accessTokenFormat: 'opaque'`): only the CIAM can say what they mean.
+ */
+export const DEMO_OPAQUE_CLIENT = { clientId: 'demo-opaque-client', clientSecret: 'demo-opaque-secret', redirectUri: DEMO_CLIENT.redirectUri } as const;
+export const DEMO_OPAQUE_AUDIENCE = 'https://loyalty.example/opaque-api';
+/** The gateway's own client at the demo CIAM: it only introspects (RFC 7662), with client_secret_basic. */
+export const DEMO_INTROSPECTION_CLIENT = { clientId: 'ciam-gateway', clientSecret: 'gateway-introspection-secret' } as const;
 export const DEMO_SCOPES = ['openid', 'profile', 'email', 'phone', 'loyalty'] as const;
 
 export interface DemoCiamOptions {
@@ -28,6 +37,8 @@ export interface DemoCiam {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly userinfoEndpoint: string;
+  /** RFC 7662 introspection, for `DEMO_INTROSPECTION_CLIENT`. */
+  readonly introspectionEndpoint: string;
   /** Publishes a new signing key first in the JWKS and signs with it from now on (the old key stays listed). */
   rotateSigningKey(): Promise<void>;
   /** While false, the JWKS endpoint answers 503, as an IdP outage would. */
@@ -115,6 +126,19 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
         // With a back-channel URI and a required session, oidc-provider puts the session's `sid` in the authorization
         // code, the ID token and the logout token (Client#includeSid), and so in the access token's `sid` (below).
         ...(options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+      }, {
+        client_id: DEMO_OPAQUE_CLIENT.clientId,
+        client_secret: DEMO_OPAQUE_CLIENT.clientSecret,
+        grant_types: ['authorization_code', 'client_credentials'],
+        redirect_uris: [DEMO_OPAQUE_CLIENT.redirectUri],
+        response_types: ['code'],
+      }, {
+        // A resource server's client: no grant of its own, it only asks about tokens.
+        client_id: DEMO_INTROSPECTION_CLIENT.clientId,
+        client_secret: DEMO_INTROSPECTION_CLIENT.clientSecret,
+        grant_types: [],
+        redirect_uris: [],
+        response_types: [],
       }],
       jwks: { keys: keys.map((k) => k.privateJwk) },
       scopes: [...DEMO_SCOPES],
@@ -131,17 +155,16 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
         backchannelLogout: { enabled: true },
         // A client revokes its own tokens only (oidc-provider's default also lets a confidential client try others').
         revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+        // Only the gateway's client may ask, about any token: an app must not learn about another app's tokens.
+        introspection: { enabled: true, allowedPolicy: (_ctx, client) => client.clientId === DEMO_INTROSPECTION_CLIENT.clientId },
         resourceIndicators: {
           enabled: true,
-          defaultResource: () => DEMO_AUDIENCE,
+          defaultResource: (_ctx, client) => (client?.clientId === DEMO_OPAQUE_CLIENT.clientId ? DEMO_OPAQUE_AUDIENCE : DEMO_AUDIENCE),
           useGrantedResource: () => true,
-          getResourceServerInfo: () => ({
-            scope: DEMO_SCOPES.join(' '),
-            audience: DEMO_AUDIENCE,
-            accessTokenFormat: 'jwt',
-            accessTokenTTL: 900,
-            jwt: { sign: { alg: 'RS256' } },
-          }),
+          getResourceServerInfo: (_ctx, resource) =>
+            resource === DEMO_OPAQUE_AUDIENCE
+              ? { scope: DEMO_SCOPES.join(' '), audience: DEMO_OPAQUE_AUDIENCE, accessTokenFormat: 'opaque', accessTokenTTL: 900 }
+              : { scope: DEMO_SCOPES.join(' '), audience: DEMO_AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: 900, jwt: { sign: { alg: 'RS256' } } },
         },
       },
     });
@@ -159,15 +182,22 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     try {
       if (!token) throw new Error('no bearer token');
-      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), { issuer, audience: DEMO_AUDIENCE });
-      const scopes = new Set(String(payload.scope ?? '').split(' '));
-      if (!scopes.has('openid') || typeof payload.sub !== 'string') throw new Error('openid scope required');
-      const claims = claimsOf(payload.sub);
+      const { sub, scope } = token.includes('.') ? (await jwtVerify(token, createLocalJWKSet({ keys: keys.map((k) => k.publicJwk) }), { issuer, audience: DEMO_AUDIENCE })).payload : await opaqueTokenGrant(token);
+      const scopes = new Set(String(scope ?? '').split(' '));
+      if (!scopes.has('openid') || typeof sub !== 'string') throw new Error('openid scope required');
+      const claims = claimsOf(sub);
       const allowed = Object.entries(OIDC_CLAIMS).filter(([scope]) => scopes.has(scope)).flatMap(([, names]) => names);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(allowed.map((n) => [n, claims[n]]))));
     } catch {
       res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json' }).end('{"error":"invalid_token"}');
     }
+  }
+
+  /** An opaque access token of the demo CIAM's own store, still valid (not expired, not revoked): its user and scope. */
+  async function opaqueTokenGrant(token: string): Promise<{ sub?: string; scope?: string }> {
+    const found = await provider?.AccessToken.find(token);
+    if (!found?.isValid || ![found.aud].flat().includes(DEMO_OPAQUE_AUDIENCE)) throw new Error('not a valid opaque access token');
+    return { sub: found.accountId, scope: found.scope };
   }
 
   /** A demo-only account API (no auth: local mode only) to change a user's claims, as the user would at the CIAM. */
@@ -207,6 +237,7 @@ export async function startDemoCiam(port: number, options: DemoCiamOptions = {})
     issuer,
     jwksUri: `${issuer}/jwks`,
     userinfoEndpoint: `${issuer}/userinfo`,
+    introspectionEndpoint: `${issuer}/token/introspection`,
     rotateSigningKey: async () => {
       keys.unshift(await newSigningKey());
       provider = build();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DEMO_AUDIENCE, DEMO_CLIENT } from './demo-ciam';
+import { DEMO_AUDIENCE, DEMO_CLIENT, DEMO_OPAQUE_AUDIENCE, DEMO_OPAQUE_CLIENT } from './demo-ciam';
 
 /**
  * Gets tokens from the demo CIAM the way an app would, without a browser: authorization code + PKCE through
@@ -15,7 +15,15 @@ interface Discovery {
 export const DEMO_CIAM_TIMEOUT_SECONDS = 10;
 const timeout = () => AbortSignal.timeout(DEMO_CIAM_TIMEOUT_SECONDS * 1000);
 
-const basicAuth = `Basic ${Buffer.from(`${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret}`).toString('base64')}`;
+/** An app of the demo CIAM and the API its access tokens are for: JWTs for the first, opaque tokens for the second. */
+export interface DemoApp {
+  readonly client: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
+  readonly resource: string;
+}
+export const DEMO_JWT_APP: DemoApp = { client: DEMO_CLIENT, resource: DEMO_AUDIENCE };
+export const DEMO_OPAQUE_APP: DemoApp = { client: DEMO_OPAQUE_CLIENT, resource: DEMO_OPAQUE_AUDIENCE };
+
+const basicAuth = ({ client }: DemoApp) => `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
 
 async function discover(issuer: string): Promise<Discovery> {
   const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: timeout() });
@@ -29,10 +37,10 @@ export interface UserTokens {
   readonly idToken?: string;
 }
 
-async function requestTokens(endpoint: string, form: Record<string, string>): Promise<UserTokens> {
+async function requestTokens(app: DemoApp, endpoint: string, form: Record<string, string>): Promise<UserTokens> {
   const response = await fetch(endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(app) },
     body: new URLSearchParams(form),
     signal: timeout(),
   });
@@ -41,18 +49,19 @@ async function requestTokens(endpoint: string, form: Record<string, string>): Pr
   return { accessToken: body.access_token, ...(body.id_token === undefined ? {} : { idToken: body.id_token }) };
 }
 
-export async function clientCredentialsToken(issuer: string, scope: string): Promise<string> {
+export async function clientCredentialsToken(issuer: string, scope: string, app: DemoApp = DEMO_JWT_APP): Promise<string> {
   const { token_endpoint } = await discover(issuer);
-  return (await requestTokens(token_endpoint, { grant_type: 'client_credentials', scope, resource: DEMO_AUDIENCE })).accessToken;
+  return (await requestTokens(app, token_endpoint, { grant_type: 'client_credentials', scope, resource: app.resource })).accessToken;
 }
 
 /** Signs in as `login` (any name; any password works at the demo CIAM) and returns the access token. */
-export async function userAccessToken(issuer: string, login: string, scope: string): Promise<string> {
-  return (await userTokens(issuer, login, scope)).accessToken;
+export async function userAccessToken(issuer: string, login: string, scope: string, app: DemoApp = DEMO_JWT_APP): Promise<string> {
+  return (await userTokens(issuer, login, scope, app)).accessToken;
 }
 
 /** Signs in as `login` and returns the tokens of that one sign-in: the access token and, with `openid`, the ID token. */
-export async function userTokens(issuer: string, login: string, scope: string): Promise<UserTokens> {
+export async function userTokens(issuer: string, login: string, scope: string, app: DemoApp = DEMO_JWT_APP): Promise<UserTokens> {
+  const { client } = app;
   const discovery = await discover(issuer);
   const verifier = randomBytes(32).toString('base64url');
   const cookies = new Map<string, string>();
@@ -77,14 +86,14 @@ export async function userTokens(issuer: string, login: string, scope: string): 
 
   const authorize = new URL(discovery.authorization_endpoint);
   authorize.search = new URLSearchParams({
-    client_id: DEMO_CLIENT.clientId,
+    client_id: client.clientId,
     response_type: 'code',
-    redirect_uri: DEMO_CLIENT.redirectUri,
+    redirect_uri: client.redirectUri,
     scope,
     state: randomBytes(8).toString('hex'),
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
-    resource: DEMO_AUDIENCE,
+    resource: app.resource,
   }).toString();
 
   let response = await visit(authorize.href);
@@ -92,11 +101,11 @@ export async function userTokens(issuer: string, login: string, scope: string): 
     const location = response.headers.get('location');
     if (location) {
       const next = new URL(location, issuer);
-      if (next.href.startsWith(DEMO_CLIENT.redirectUri)) {
+      if (next.href.startsWith(client.redirectUri)) {
         const code = next.searchParams.get('code');
         if (!code) throw new Error(`login failed: ${next.searchParams.get('error_description') ?? next.searchParams.get('error')}`);
-        return requestTokens(discovery.token_endpoint, {
-          grant_type: 'authorization_code', code, redirect_uri: DEMO_CLIENT.redirectUri, code_verifier: verifier, resource: DEMO_AUDIENCE,
+        return requestTokens(app, discovery.token_endpoint, {
+          grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier, resource: app.resource,
         });
       }
       response = await visit(next.href);

@@ -3,7 +3,8 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { toBrandItem } from '../../lambdas/adapters/brand-item';
 import { parseBrandConfig, type BrandConfig } from '../../lambdas/core/brand-config';
 import { ConfigValidationError } from '../../lambdas/core/errors';
-import { DEMO_AUDIENCE, DEMO_CLIENT, type DemoCiam } from './demo-ciam';
+import { brandSecretPrefix } from '../../lambdas/core/brand-config';
+import { DEMO_AUDIENCE, DEMO_CLIENT, DEMO_INTROSPECTION_CLIENT, DEMO_OPAQUE_AUDIENCE, DEMO_OPAQUE_CLIENT, type DemoCiam } from './demo-ciam';
 
 /** The brands local mode starts with: `demo`, which trusts the demo CIAM, and those of LOCAL_BRANDS_FILE. */
 
@@ -35,6 +36,44 @@ export function demoBrand(ciam: DemoCiam): BrandConfig {
     },
     LOCAL_URI_POLICY,
   );
+}
+
+export const DEMO_OPAQUE_BRAND_ID = 'demo-opaque';
+/** Where local mode's secrets file names the gateway's introspection secret at the demo CIAM (stage `local`). */
+export const DEMO_OPAQUE_SECRET_REF = `${brandSecretPrefix('local', DEMO_OPAQUE_BRAND_ID)}introspection`;
+
+/**
+ * A brand whose app gets opaque access tokens from the demo CIAM: the gateway asks the demo CIAM about each one
+ * (RFC 7662 introspection, as its own client), with the secret local mode writes to its secrets file.
+ */
+export function demoOpaqueBrand(ciam: DemoCiam): BrandConfig {
+  return parseBrandConfig(
+    {
+      brandId: DEMO_OPAQUE_BRAND_ID,
+      displayName: 'Demo brand, opaque access tokens',
+      provider: 'generic-oidc',
+      issuer: ciam.issuer,
+      jwksUri: ciam.jwksUri,
+      userinfoEndpoint: ciam.userinfoEndpoint,
+      applicationId: 'demo-opaque-app',
+      clientId: DEMO_OPAQUE_CLIENT.clientId,
+      audiences: [DEMO_OPAQUE_AUDIENCE],
+      requiredScopes: ['loyalty'],
+      tokenFormat: 'opaque',
+      introspection: {
+        endpoint: ciam.introspectionEndpoint,
+        clientId: DEMO_INTROSPECTION_CLIENT.clientId,
+        clientSecretRef: DEMO_OPAQUE_SECRET_REF,
+        authMethod: 'client_secret_basic',
+      },
+    },
+    LOCAL_URI_POLICY,
+  );
+}
+
+/** The secrets local mode's functions read (LOCAL_SECRETS_FILE): the demo brands' beside the developer's own. */
+export function demoSecrets(): Record<string, string> {
+  return { [DEMO_OPAQUE_SECRET_REF]: DEMO_INTROSPECTION_CLIENT.clientSecret };
 }
 
 /** A JSON array of brand configs, each validated like any brand config; every problem is named at once. */

@@ -6,7 +6,8 @@ import { LOCAL_TABLES } from './local-tables';
 import { startDemoCiam, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { LocalApiKeys } from './local-api-keys';
-import { demoBackchannelLogoutUri, demoBrand, readBrandsFile, seedBrands } from './local-brands';
+import { demoBackchannelLogoutUri, demoBrand, demoOpaqueBrand, readBrandsFile, seedBrands } from './local-brands';
+import { writeLocalSecretsFile } from './local-secrets';
 import { localFunctions, localFunctionVariables } from './local-functions';
 import { startLocalGateway } from './local-gateway';
 import { consumerRoutes, readRoutesFile } from './local-routes';
@@ -29,6 +30,11 @@ export interface LocalModeOptions extends LocalSettings {
   readonly timers?: LocalTimers;
   /** Gets the emulator's request lines and the functions' refusals. @default silent */
   readonly log?: (line: string) => void;
+  /**
+   * The endpoint the functions reach DynamoDB Local at, given its own: the load test puts a proxy there that it can
+   * cut, to take DynamoDB away without losing its data. @default DynamoDB Local's own
+   */
+  readonly functionsDynamoDbEndpoint?: (endpoint: string) => Promise<string>;
 }
 
 export interface LocalMode {
@@ -55,6 +61,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
   try {
     const extraBrands = options.brandsFile ? await readBrandsFile(options.brandsFile) : [];
     const consumerScopes = options.routesFile ? await readRoutesFile(options.routesFile, ROUTES) : undefined;
+    const secrets = await writeLocalSecretsFile(options.secretsFile);
+    stops.push(() => secrets.remove());
     const dynamodb = await startDynamoDbLocal();
     stops.push(() => dynamodb.stop());
     const client = createDocumentClient({ dynamodbEndpoint: dynamodb.endpoint });
@@ -63,6 +71,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       await client.send(new CreateTableCommand(LOCAL_TABLES[table](name)));
     }
 
+    const functionsEndpoint = options.functionsDynamoDbEndpoint ? await options.functionsDynamoDbEndpoint(dynamodb.endpoint) : dynamodb.endpoint;
     const timers = options.timers ?? new LocalTimers(now);
     const apiKeys = new LocalApiKeys(options.tierLimits ?? DEFAULT_QUOTA_TIERS);
     const gateway = await startLocalGateway({
@@ -78,9 +87,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             revocationsTableName: LOCAL_TABLE_NAMES.revocations,
             auditRetentionDays: AUDIT_RETENTION_DAYS,
             allowLoopbackHttp: true,
-            dynamodbEndpoint: dynamodb.endpoint,
+            dynamodbEndpoint: functionsEndpoint,
             localGatewayUrl: gatewayUrl,
             usagePlans: apiKeys.usagePlans(),
+            localSecretsFile: secrets.path,
             // As a deployed authorizer gets them: the route scopes of each API it serves, by API id.
             routeScopes: { [LOCAL_API_ID]: { ...routeScopesOf(ROUTES), ...consumerScopes } },
             ...options.functionSettings,
@@ -102,7 +112,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     // Started after the gateway, whose URL its demo client registers for back-channel logouts.
     const ciam = await startDemoCiam(options.ciamPort, { backchannelLogoutUri: demoBackchannelLogoutUri(gateway.url) });
     stops.push(() => ciam.close());
-    await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), ...extraBrands], now);
+    await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), demoOpaqueBrand(ciam), ...extraBrands], now);
     await syncSeededKeys(gateway.url, options.adminKey);
     return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {

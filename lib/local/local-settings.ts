@@ -23,6 +23,11 @@ export interface LocalSettings {
    * routes by an echo integration; relative to where npm was run.
    */
   readonly routesFile?: string;
+  /**
+   * LOCAL_SECRETS_FILE: the client secrets (introspection) of LOCAL_BRANDS_FILE's brands, `{ "<clientSecretRef>":
+   * "<secret>" }`, read beside the demo brands' own; relative to where npm was run.
+   */
+  readonly secretsFile?: string;
   /** AUTHORIZER_RESULTS_CACHE_TTL_SECONDS: the emulator's authorizer results cache, as the stack's. */
   readonly resultsCacheTtlSeconds: number;
   /** BRAND_CACHE_TTL_SECONDS and JWKS_COOLDOWN_SECONDS, passed on to the functions. */
@@ -62,6 +67,7 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
   };
   const brandsFile = fromNpmDirectory('LOCAL_BRANDS_FILE');
   const routesFile = fromNpmDirectory('LOCAL_ROUTES_FILE');
+  const secretsFile = fromNpmDirectory('LOCAL_SECRETS_FILE');
   const functionSettings: LocalFunctionSettings = {
     brandCacheTtlSeconds: passedOn('BRAND_CACHE_TTL_SECONDS'),
     jwksCooldownSeconds: passedOn('JWKS_COOLDOWN_SECONDS'),
@@ -72,6 +78,7 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
     adminKey: value('LOCAL_ADMIN_KEY') ?? LOCAL_DEFAULTS.adminKey,
     ...(brandsFile === undefined ? {} : { brandsFile }),
     ...(routesFile === undefined ? {} : { routesFile }),
+    ...(secretsFile === undefined ? {} : { secretsFile }),
     resultsCacheTtlSeconds: integer('AUTHORIZER_RESULTS_CACHE_TTL_SECONDS', CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(), min, max),
     functionSettings,
     tierLimits: tierLimits(value('LOCAL_TIER_LIMITS'), problems),

@@ -21,7 +21,7 @@ import { toBrandItem } from '../../lambdas/adapters/brand-item';
 import { AuditTrail } from '../../lambdas/adapters/audit-trail';
 import { DynamoCustomerStore } from '../../lambdas/adapters/customer-store';
 import { functionEnvironmentVariables } from '../../lambdas/adapters/function-environment';
-import { parseBrandConfig } from '../../lambdas/core/brand-config';
+import { parseBrandConfig, type BrandConfig } from '../../lambdas/core/brand-config';
 import { linkCustomer } from '../../lambdas/core/login-linking';
 import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
 import { BUNDLE_ENVIRONMENT } from '../../lib/bundling';
@@ -36,6 +36,7 @@ import { bundleBaselines } from './baseline-assets';
 import { compareColdStarts } from './cold-start';
 import { DEFAULT_OPTION, measureDecisionCacheMix, MIX_USERS } from './decision-cache-mix';
 import { KNOWN_BRANDS, measureJunkFlood } from './junk-flood';
+import { measureIntrospectionCalls } from './opaque-introspection';
 import { assetBytes, shippedAsset } from './shipped-assets';
 import { median, round2 } from './stats';
 
@@ -95,15 +96,15 @@ async function main(): Promise<void> {
     const client = new DynamoDBClient({ endpoint: dynamodbLocal.endpoint });
     await client.send(new CreateTableCommand(toCreateTableInput(BRAND_CONFIG_TABLE, tableName)));
     await client.send(new CreateTableCommand(toCreateTableInput(REVOCATIONS_TABLE, revocationsTableOf(tableName))));
+    const storeBrand = (config: BrandConfig) => DynamoDBDocumentClient.from(client).send(new PutCommand({
+      TableName: tableName,
+      Item: toBrandItem({ config, version: 1, updatedAt: new Date().toISOString(), updatedBy: 'bench' }),
+    }));
     const putBrand = async (brandId: string) => {
-      const config = parseBrandConfig({
+      await storeBrand(parseBrandConfig({
         brandId, displayName: 'Bench', provider: 'generic-oidc', issuer, jwksUri: server.url('/bench/jwks'),
         userinfoEndpoint: server.url('/bench/userinfo'), applicationId: 'app', clientId: 'client', audiences: ['loyalty-api'],
-      }, { allowLoopbackHttp: true });
-      await DynamoDBDocumentClient.from(client).send(new PutCommand({
-        TableName: tableName,
-        Item: toBrandItem({ config, version: 1, updatedAt: new Date().toISOString(), updatedBy: 'bench' }),
-      }));
+      }, { allowLoopbackHttp: true }));
     };
     const knownBrands = Array.from({ length: KNOWN_BRANDS }, (_, i) => `known-${i}`);
     for (const brandId of ['bench', ...knownBrands]) await putBrand(brandId);
@@ -177,6 +178,15 @@ async function main(): Promise<void> {
     const mixTokens = await Promise.all(Array.from({ length: MIX_USERS }, (_, i) =>
       signToken(key, standardClaims({ iss: issuer, sub: `mix-user-${i}`, exp: Math.floor(Date.now() / 1000) + 3600 }))));
     const budgetOptions = await measureDecisionCacheMix({ authorizer: handler, tokens: mixTokens, event: (mixToken) => event(mixToken) });
+    const opaque = await measureIntrospectionCalls({
+      asset,
+      environment: { ...authorizerEnvironment(tableName, dynamodbLocal.endpoint), POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+      scratch,
+      issuer,
+      jwksUri: server.url('/bench/jwks'),
+      storeBrand,
+      event,
+    });
     const { linkFirstWcu, linkRepeatWcu } = await measureLinkWrites(client);
     const bytes = assetBytes();
 
@@ -187,7 +197,8 @@ async function main(): Promise<void> {
     console.log(`cold init (ms CPU): shipped ${round2(coldInitMs)} | aws-jwt-verify + SDK ${round2(cold.initMs.sdk)} | aws-jwt-verify + aws4fetch ${round2(cold.initMs.lean)}`);
     console.log('targets: ratioVsAwsJwtVerify <= 1.1, 0 reads and 0 fetches per warm decision, denyGarbageUs <= 0.2 x warmDecisionUs, linkRepeatWcu 0,');
     console.log('         coldRatioVsBaseline <= 0.4, coldRatioVsLean <= 1.5, coldPeakRssMb <= 55, assetBytes.authorizer <= 150000,');
-    console.log('         junkFloodSlowdown <= 1.5, ddbReadsPerJunkId <= 1, revocationReadsPerWarmDecision 0');
+    console.log('         junkFloodSlowdown <= 1.5, ddbReadsPerJunkId <= 1, revocationReadsPerWarmDecision 0,');
+    console.log('         introspectionCallsPerWarmDecision 0, introspectionCallsFor100Concurrent 1');
     console.log(JSON.stringify({
       warmDecisionUs: round2(warmDecisionUs),
       awsJwtVerifyUs: round2(awsJwtVerifyUs),
@@ -213,6 +224,7 @@ async function main(): Promise<void> {
       ddbReadsPerJunkId: round2(ddbReadsPerJunkId),
       linkFirstWcu,
       linkRepeatWcu,
+      ...opaque,
     }));
     client.destroy();
   } finally {

@@ -34,7 +34,7 @@ export interface JunkFloodSubject {
 }
 
 /** A new instance of the asset (its own module state), loaded as Lambda's init would, in the current environment. */
-function freshInstance(asset: string): Authorizer {
+export function freshInstance(asset: string): Authorizer {
   const load = createRequire(__filename);
   delete load.cache[load.resolve(asset)];
   return (load(asset) as { handler: Authorizer }).handler;

@@ -95,6 +95,33 @@ it('disables a brand: kept, and its tokens get 401', async () => {
   expect(await (await admin('/off')).json()).toMatchObject({ brandId: 'off', status: 'disabled', version: 2 });
 });
 
+it('enables a disabled brand again: its tokens pass, and the trail shows both changes, newest first', async () => {
+  await create('again');
+  const token = await login();
+  expect((await cli('brands', 'disable', 'again')).code).toBe(EXIT.ok);
+  expect(await whoami('again', token)).toBe(401);
+  expect(await cli('brands', 'enable', 'again')).toMatchObject({ code: EXIT.ok, out: expect.stringMatching(/^enabled again \(version 3\)/) });
+  // The enable flushed the refusal API Gateway had cached for this token.
+  expect(await whoami('again', token)).toBe(200);
+  const audit = await cli('brands', 'audit', 'again', '--json');
+  expect(JSON.parse(audit.out)).toMatchObject({
+    brandId: 'again',
+    entries: [{ kind: 'config', action: 'brand_enabled', version: 3 }, { kind: 'config', action: 'brand_disabled', version: 2 }, { kind: 'config', action: 'brand_created', version: 1 }],
+  });
+  const firstPage = await cli('brands', 'audit', 'again', '--limit', '2');
+  const cursor = /^more: --cursor (\S+)$/m.exec(firstPage.out)?.[1] ?? '';
+  expect((await cli('brands', 'audit', 'again', '--cursor', cursor)).out).toMatch(/^\S+\tconfig\tbrand_created\t/);
+});
+
+it('checks a draft before it is saved: a wrong issuer fails at discovery, the fixed file passes, and nothing is stored', async () => {
+  const wrong = await cli('brands', 'check', '--file', brandFile('draft', brand('draft', { issuer: `${local.ciam.issuer}/elsewhere` })));
+  expect(wrong).toMatchObject({ code: EXIT.refused, out: expect.stringMatching(/^FAIL discovery: FETCH_BAD_STATUS: /) });
+  const fixed = await cli('brands', 'check', '--file', brandFile('draft', brand('draft')), '--sample-token', await login());
+  expect(fixed).toMatchObject({ code: EXIT.ok, out: expect.stringMatching(/^ok {3}discovery: /) });
+  expect(fixed.out).toMatch(/^ok {3}sample_token: /m);
+  expect((await admin('/draft')).status).toBe(404);
+});
+
 it('flushes the authorizer result cache on a disable, so it reaches tokens already seen at once, and says so', async () => {
   await create('flush');
   const token = await login();

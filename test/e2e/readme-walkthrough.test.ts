@@ -141,3 +141,11 @@ it('runs the edit loop verbatim: get, edit, diff, put with the version read, and
     'exit 1',
   ]);
 }, 120_000);
+
+it('runs the opaque-token walk-through verbatim: whoami and link with an opaque token, revocation at the demo CIAM', async () => {
+  const stdout = await run(readmeBlock('OPAQUE=$(npm run -s token -- --brand demo-opaque --user opal)'));
+  const [whoami, link, revoked] = stdout.trim().split('\n');
+  expect(JSON.parse(whoami ?? '')).toMatchObject({ brandId: 'demo-opaque', sub: 'opal', principalType: 'customer', scopes: 'openid profile email phone loyalty' });
+  expect(JSON.parse(link ?? '')).toMatchObject({ created: true, linkedBy: 'new' });
+  expect(revoked).toBe('200');
+}, 90_000);

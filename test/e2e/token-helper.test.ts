@@ -44,3 +44,7 @@ it('refuses an unknown option in one line', async () => {
   expect(code).toBe(1);
   expect(stderr).toMatch(/^token: Unknown option '--colour'.*\n$/);
 }, 40_000);
+
+it('refuses a brand it has no demo app for, in one line naming the ones it has', async () => {
+  expect(await token(['--brand', 'acme'], await closedPort())).toEqual({ code: 1, stdout: '', stderr: 'token: --brand must be one of demo, demo-opaque\n' });
+}, 40_000);

@@ -95,6 +95,8 @@ describe('cdk-nag AwsSolutions without acknowledgements', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/*/stages/*/cache/authorizers]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<CiamAuthorizerQuotaPlansTierpremium271A97A7>/keys/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<CiamAuthorizerQuotaPlansTierstandard004DC26E>/keys/*]',
+      // The authorizer and admin functions read the secrets of brands onboarded at run time, under the stage's prefix.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:ciam-gateway/dev/brands/*]',
       'AwsSolutions-L1',
     ]);
   });

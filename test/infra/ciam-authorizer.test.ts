@@ -273,6 +273,20 @@ describe('CiamAuthorizer function', () => {
     });
   });
 
+  test('may read the introspection secrets of its stage\'s brands, and no other secret', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:ciam-gateway/team-a/brands/*']] },
+          },
+        ]),
+      },
+    });
+  });
+
   test('keeps its logs a year by default', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });

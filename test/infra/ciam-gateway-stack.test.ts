@@ -41,8 +41,11 @@ const ADMIN_ROUTES = [
   'PUT /v1/admin/brands/{brandId}',
   'DELETE /v1/admin/brands/{brandId}',
   'POST /v1/admin/brands/{brandId}/check',
+  'POST /v1/admin/brands/{brandId}/enable',
+  'GET /v1/admin/brands/{brandId}/audit',
   'POST /v1/admin/brands/{brandId}/revocations',
   'GET /v1/admin/brands/{brandId}/revocations',
+  'POST /v1/admin/checks',
   'POST /v1/admin/api-keys/sync',
 ];
 
@@ -324,7 +327,7 @@ describe('API stage', () => {
 describe('brand admin API', () => {
   const adminRoutes = ROUTES.filter((route) => route.auth === 'admin');
 
-  test('ROUTES holds exactly the eight brand admin routes as admin routes', () => {
+  test('ROUTES holds exactly the eleven admin routes as admin routes', () => {
     expect(adminRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(ADMIN_ROUTES);
   });
 
@@ -365,12 +368,15 @@ describe('brand admin API', () => {
       `${STAGE_ARN}/PUT/v1/admin/brands/*`,
       `${STAGE_ARN}/DELETE/v1/admin/brands/*`,
       `${STAGE_ARN}/POST/v1/admin/brands/*/check`,
+      `${STAGE_ARN}/POST/v1/admin/brands/*/enable`,
+      `${STAGE_ARN}/GET/v1/admin/brands/*/audit`,
       `${STAGE_ARN}/POST/v1/admin/brands/*/revocations`,
       `${STAGE_ARN}/GET/v1/admin/brands/*/revocations`,
+      `${STAGE_ARN}/POST/v1/admin/checks`,
       `${STAGE_ARN}/POST/v1/admin/api-keys/sync`,
     ];
 
-    test('allows execute-api:Invoke on exactly the eight admin methods of the stage, and nothing else', () => {
+    test('allows execute-api:Invoke on exactly the eleven admin methods of the stage, and nothing else', () => {
       expect(permissions(operatorStatements, API_NAMES(granted)).sort()).toEqual(
         ADMIN_METHOD_ARNS.map((arn) => `Allow execute-api:Invoke on ${arn}`).sort(),
       );
@@ -380,7 +386,7 @@ describe('brand admin API', () => {
       expect(grant.success).toBe(true);
     });
 
-    test('adminInvokeArns are those eight ARNs, in ROUTES order', () => {
+    test('adminInvokeArns are those eleven ARNs, in ROUTES order', () => {
       expect(granted.adminInvokeArns.map((arn) => renderResource(granted.resolve(arn), API_NAMES(granted)))).toEqual(ADMIN_METHOD_ARNS);
     });
 

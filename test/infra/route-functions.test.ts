@@ -189,6 +189,13 @@ describe('customer functions', () => {
   });
 });
 
+describe('brand secrets', () => {
+  test('only the admin function reads them among the route functions', () => {
+    const readers = ROUTE_HANDLERS.filter((handler) => roleStatements(template, functionId(handler)).some((statement) => [statement.Action].flat().some((action) => String(action).startsWith('secretsmanager:'))));
+    expect(readers).toEqual([ADMIN_HANDLER]);
+  });
+});
+
 describe('admin function', () => {
   test('may write its own log group, trace, and do exactly its DynamoDB grants: nothing else', () => {
     const logGroupId = (functionProperties(ADMIN_HANDLER).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -224,6 +231,8 @@ describe('admin function', () => {
         'Allow apigateway:DELETE on arn:${aws}:apigateway:${region}::/restapis/*/stages/*/cache/authorizers',
         // The follow-up flush once the brand caches have run out: a delayed message, and nothing else of SQS.
         'Allow sqs:SendMessage on FollowUpQueue',
+        // The onboarding check introspects with the brand's client secret: this stage's brands' secrets only.
+        'Allow secretsmanager:GetSecretValue on arn:${aws}:secretsmanager:${region}:${account}:secret:ciam-gateway/dev/brands/*',
       ].sort(),
     );
   });

@@ -241,15 +241,24 @@ describe('disable', () => {
     const config = newBrand();
     await store.put(config, undefined, 'ops');
 
-    const stored = await store.disable(config.brandId, 'ops-2');
+    const stored = await store.setStatus(config.brandId, 'disabled', 'ops-2');
 
     expect(stored).toEqual({ config: { ...config, status: 'disabled' }, version: 2, updatedAt: AT, updatedBy: 'ops-2' });
     expect(await storedItem(config.brandId)).toMatchObject({ status: 'disabled', version: 2 });
     expect((await auditOf(config.brandId)).at(-1)).toMatchObject({ action: 'brand_disabled', changedFields: ['status'], diff: { status: { before: 'active', after: 'disabled' } } });
   });
 
+  it('enables a disabled brand again at the next version, audited', async () => {
+    const config = newBrand();
+    await store.put(config, undefined, 'ops');
+    await store.setStatus(config.brandId, 'disabled', 'ops');
+
+    expect(await store.setStatus(config.brandId, 'active', 'ops-3')).toEqual({ config, version: 3, updatedAt: AT, updatedBy: 'ops-3' });
+    expect((await auditOf(config.brandId)).at(-1)).toMatchObject({ action: 'brand_enabled', diff: { status: { before: 'disabled', after: 'active' } } });
+  });
+
   it('refuses a brand that does not exist with BRAND_NOT_FOUND', async () => {
-    const err = await refusal(store.disable('no-such-brand', 'ops'));
+    const err = await refusal(store.setStatus('no-such-brand', 'disabled', 'ops'));
     expect(err.code).toBe('BRAND_NOT_FOUND');
   });
 });

@@ -9,7 +9,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { documentItemGetter } from '../../lambdas/adapters/dynamodb-client';
-import { DynamoDbCallError, LeanDynamoDb, type LeanDynamoDbOptions } from '../../lambdas/adapters/lean-dynamodb';
+import { AwsCallError } from '../../lambdas/adapters/lean-aws-json';
+import { LeanDynamoDb, type LeanDynamoDbOptions } from '../../lambdas/adapters/lean-dynamodb';
 import { translateError } from '../../lambdas/adapters/library-errors';
 import { UpstreamError } from '../../lambdas/core/errors';
 import { BRAND_CONFIG_TABLE } from '../../lib/table-definitions';
@@ -52,10 +53,10 @@ beforeEach(() => {
 const lean = (options: Partial<LeanDynamoDbOptions> = {}) =>
   new LeanDynamoDb({ region: REGION, credentials: CREDENTIALS, endpoint: proxy.endpoint, random: () => 0, ...options });
 
-async function failure(promise: Promise<unknown>): Promise<DynamoDbCallError> {
+async function failure(promise: Promise<unknown>): Promise<AwsCallError> {
   const outcome = await promise.then(() => undefined, (err: unknown) => err);
-  expect(outcome).toBeInstanceOf(DynamoDbCallError);
-  return outcome as DynamoDbCallError;
+  expect(outcome).toBeInstanceOf(AwsCallError);
+  return outcome as AwsCallError;
 }
 
 describe('LeanDynamoDb.getItem', () => {

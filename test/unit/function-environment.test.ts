@@ -45,14 +45,15 @@ describe('readFunctionEnvironment', () => {
     const everything = {
       ...CUSTOMER, STAGE: 'local', BRAND_CACHE_TTL_SECONDS: '0', JWKS_COOLDOWN_SECONDS: '600', ALLOW_LOOPBACK_HTTP: 'true',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', LOCAL_GATEWAY_URL: 'http://127.0.0.1:3000', ROUTE_SCOPES: '{"local":{"GET /x":["a"]}}',
-      POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns', POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_METRICS_NAMESPACE: 'Ns', POWERTOOLS_LOG_LEVEL: 'DEBUG', LOCAL_SECRETS_FILE: 'secrets.json',
     };
+    const secrets = { localSecretsFile: 'secrets.json', awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session' };
     const powertools = { serviceName: 'svc', metricsNamespace: 'Ns', logLevel: 'DEBUG' };
     const local = { allowLoopbackHttp: true, dynamodbEndpoint: 'http://127.0.0.1:8000' };
     expect(readFunctionEnvironment('basic', everything)).toEqual({ stage: 'local', ...powertools });
     expect(readFunctionEnvironment('authorizer', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 0, jwksCooldownSeconds: 600, routeScopes: { local: { 'GET /x': ['a'] } },
-      ...local, ...powertools, awsRegion: 'eu-west-1', awsAccessKeyId: 'ASIAEXAMPLE', awsSecretAccessKey: 'secret', awsSessionToken: 'session',
+      ...local, ...powertools, ...secrets,
       revocationCacheTtlSeconds: 10,
     });
     expect(readFunctionEnvironment('customer', everything)).toEqual({
@@ -61,7 +62,7 @@ describe('readFunctionEnvironment', () => {
     });
     expect(readFunctionEnvironment('admin', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 0, auditTableName: 'audit', auditRetentionDays: 30,
-      localGatewayUrl: 'http://127.0.0.1:3000', usagePlans: {}, ...local, ...powertools,
+      localGatewayUrl: 'http://127.0.0.1:3000', usagePlans: {}, authorizerCacheFlushQueueUrl: undefined, ...local, ...powertools, ...secrets,
     });
   });
 
@@ -75,6 +76,8 @@ describe('readFunctionEnvironment', () => {
     ]);
     expect(problemsOf('admin', { STAGE: 'prod', BRAND_TABLE_NAME: 'b', REVOCATIONS_TABLE_NAME: 'r' })).toEqual([
       'AUDIT_TABLE_NAME is required', 'AUDIT_RETENTION_DAYS is required', 'AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local',
+      // The onboarding check reads brands' introspection secrets from Secrets Manager with the role's credentials.
+      'AWS_REGION is required unless STAGE=local', 'AWS_ACCESS_KEY_ID is required unless STAGE=local', 'AWS_SECRET_ACCESS_KEY is required unless STAGE=local',
     ]);
     expect(problemsOf('cache-flush', { STAGE: 'prod' })).toEqual(['AUTHORIZER_CACHE_FLUSH_QUEUE_URL is required unless STAGE=local']);
   });

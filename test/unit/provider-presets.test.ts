@@ -69,10 +69,11 @@ describe('PRESETS', () => {
   it('lists the inputs in the order a CLI shows them', () => {
     const listing = (provider: Provider) => PRESETS[provider].inputs.map(({ name, required }) => `${name}${required ? '' : '?'}`);
     expect(listing('cognito')).toEqual(['region', 'userPoolId', 'appClientId', 'domain?', 'endpoint?']);
-    expect(listing('auth0')).toEqual(['domain', 'apiAudience', 'clientId']);
+    expect(listing('auth0')).toEqual(['domain', 'apiAudience', 'clientId', 'opaque?']);
     expect(listing('keycloak')).toEqual(['baseUrl', 'realm', 'clientId']);
-    expect(listing('janrain')).toEqual(['issuer', 'clientId', 'audience?']);
-    expect(listing('nextreason')).toEqual(['issuer', 'clientId', 'audience?']);
+    const introspection = ['introspectionClientId?', 'clientSecretRef?', 'introspectionAuthMethod?'];
+    expect(listing('janrain')).toEqual(['clientId', 'region?', 'customerId?', 'issuer?', 'audience?', ...introspection]);
+    expect(listing('nextreason')).toEqual(['clientId', 'baseUrl?', 'tokenFormat?', 'issuer?', 'audience?', ...introspection]);
     expect(listing('generic-oidc')).toEqual(['clientId', 'audience', 'issuer?', 'discoveryUrl?']);
   });
 });
@@ -293,7 +294,8 @@ describe('generic-oidc', () => {
 describe('missing and unknown inputs', () => {
   it.each(PROVIDERS)('%s: names every missing input at once', (provider) => {
     const required = PRESETS[provider].inputs.filter((input) => input.required).map((input) => input.name);
-    const expected = provider === 'generic-oidc' ? [...required, 'issuer or discoveryUrl'] : required;
+    const either: Partial<Record<Provider, string>> = { 'generic-oidc': 'issuer or discoveryUrl', janrain: 'region and customerId, or issuer', nextreason: 'baseUrl or issuer' };
+    const expected = [...required, ...(either[provider] === undefined ? [] : [either[provider]])];
     const problems = problemsOf(provider, {});
     expect(problems.map(fieldOf)).toEqual(expected);
     expect(problemsOf(provider, Object.fromEntries(required.map((name) => [name, ' '])))).toEqual(problems);

@@ -76,6 +76,43 @@ describe('output', () => {
     expect(api.lastRequest?.body).toEqual({});
   });
 
+  it('enables a brand, and checks a config file before it is saved, as a put would send it', async () => {
+    api.answerWith({ status: 200, body: { ...acme, status: 'active', version: 4 } });
+    expect(await cli(['brands', 'enable', 'acme'])).toEqual({ code: EXIT.ok, err: '', out: 'enabled acme (version 4); its tokens are accepted once caches refresh' });
+    expect(api.lastRequest).toMatchObject({ method: 'POST', url: '/v1/admin/brands/acme/enable' });
+
+    api.answerWith({ status: 200, body: { ok: true, steps: [{ step: 'discovery', ok: true, detail: 'fine' }] } });
+    expect((await cli(['brands', 'check', '--file', file('draft.json', acmeAsRead), '--sample-token', TOKEN])).out).toBe('ok   discovery: fine');
+    // The server's bookkeeping is stripped, as for a put, and the sample token rides beside the config.
+    expect(api.lastRequest).toMatchObject({ method: 'POST', url: '/v1/admin/checks', body: { ...acme, sampleToken: TOKEN } });
+    expect(api.lastRequest?.body).not.toHaveProperty('version');
+    expect((await cli(['brands', 'check', 'acme', '--file', file('draft.json', acmeAsRead)])).code).toBe(EXIT.usage);
+    expect((await cli(['brands', 'check'])).code).toBe(EXIT.usage);
+  });
+
+  it("prints a brand's audit trail one record per line, and the cursor of the next page", async () => {
+    const entries = [
+      { kind: 'revocation', at: '2025-01-02T00:00:00.000Z', action: 'session_revoked', source: 'logout', actor: 'user-1', sid: 's-1' },
+      { kind: 'config', at: '2025-01-01T00:00:00.000Z', action: 'brand_disabled', actor: 'arn:aws:iam::123456789012:user/ops', version: 3 },
+      { kind: 'customer', at: '2024-12-31T00:00:00.000Z', action: 'customer_created', cuid: 'user-1', customerId: 'c-1' },
+    ];
+    api.answerWith({ status: 200, body: { brandId: 'acme', entries, next: 'abc' } });
+    expect(await cli(['brands', 'audit', 'acme', '--limit', '3', '--cursor', 'xyz'])).toEqual({
+      code: EXIT.ok,
+      err: '',
+      out: [
+        '2025-01-02T00:00:00.000Z\trevocation\tsession_revoked\tuser-1\tsid s-1',
+        '2025-01-01T00:00:00.000Z\tconfig\tbrand_disabled\tarn:aws:iam::123456789012:user/ops\tv3',
+        '2024-12-31T00:00:00.000Z\tcustomer\tcustomer_created\t\tuser-1 c-1',
+        'more: --cursor abc',
+      ].join('\n'),
+    });
+    expect(api.lastRequest).toMatchObject({ method: 'GET', url: '/v1/admin/brands/acme/audit?limit=3&cursor=xyz' });
+    api.answerWith({ status: 200, body: { brandId: 'acme', entries: [] } });
+    expect((await cli(['brands', 'audit', 'acme'])).out).toBe('no audit records');
+    expect(api.lastRequest?.url).toBe('/v1/admin/brands/acme/audit');
+  });
+
   it('revokes a subject or a session, and refuses to guess when given neither or both', async () => {
     api.answerWith({ status: 200, body: { brandId: 'acme', revoked: 'subject', sub: 'user-1', revokedAt: 1_700_000_000 } });
     expect(await cli(['brands', 'revoke', 'acme', '--sub', 'user-1'])).toEqual({ code: EXIT.ok, err: '', out: 'revoked subject user-1 of acme' });

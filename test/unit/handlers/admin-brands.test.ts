@@ -38,10 +38,10 @@ class FakeBrandStore implements AdminBrandStore {
     return { stored: this.store(config, before, actor), diff: diffBrandConfigs(before?.config, config) };
   }
 
-  async disable(brandId: string, actor: string) {
+  async setStatus(brandId: string, status: BrandConfig['status'], actor: string) {
     const before = this.brands.get(brandId);
     if (!before) throw new AdminError('BRAND_NOT_FOUND', 'none');
-    return this.store({ ...before.config, status: 'disabled' }, before, actor);
+    return this.store({ ...before.config, status }, before, actor);
   }
 
   private store(config: BrandConfig, before: StoredBrand | undefined, actor: string): StoredBrand {
@@ -59,10 +59,21 @@ function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
   const store = new FakeBrandStore(clock.now);
   const checks: { brand: BrandConfig; sampleToken: string | undefined }[] = [];
   const revocations = new FakeRevocationStore();
+  const auditPages: { brandId: string; page: { limit: number; cursor?: string } }[] = [];
   let flushes = 0;
   const deps: AdminDependencies = {
     store,
-    completeConfig: async (body) => parseBrandConfig(body, { allowLoopbackHttp: false }),
+    audit: {
+      brandTrail: async (brandId, page) => {
+        auditPages.push({ brandId, page });
+        return { entries: [{ kind: 'config', at: '2023-11-14T22:13:20.000Z', action: 'brand_created' }], next: 'next-page' };
+      },
+    },
+    completeConfig: async (body) => {
+      // A discovery document that cannot be fetched, as the real completion meets it.
+      if (body.discoveryUrl === 'https://login.brand-a.example/down') throw new UpstreamError('FETCH_TIMEOUT', 'discovery timed out');
+      return parseBrandConfig(body, { allowLoopbackHttp: false });
+    },
     checkBrand: async (brand, sampleToken) => {
       checks.push({ brand, sampleToken });
       return { ok: true, steps: [{ step: 'discovery', ok: true, detail: 'fine' }] };
@@ -75,7 +86,7 @@ function setup(options: { flush?: () => Promise<FlushReport> } = {}) {
     now: clock.now,
     observability: recordingObservability(),
   };
-  return { handle: createAdminBrandsHandler(deps), store, revocations, checks, flushes: () => flushes, clock };
+  return { handle: createAdminBrandsHandler(deps), store, revocations, checks, auditPages, flushes: () => flushes, clock };
 }
 
 const put = (brandId: string, body: unknown, extra: { ifMatch?: string; query?: Record<string, string> } = {}) =>
@@ -251,7 +262,10 @@ describe('the other admin routes', () => {
 
   it('answers 404 BRAND_NOT_FOUND for a brand that does not exist', async () => {
     const { handle } = setup();
-    for (const [method, resource] of [['GET', '/v1/admin/brands/{brandId}'], ['DELETE', '/v1/admin/brands/{brandId}'], ['POST', '/v1/admin/brands/{brandId}/check']]) {
+    for (const [method, resource] of [
+      ['GET', '/v1/admin/brands/{brandId}'], ['DELETE', '/v1/admin/brands/{brandId}'], ['POST', '/v1/admin/brands/{brandId}/check'],
+      ['POST', '/v1/admin/brands/{brandId}/enable'], ['GET', '/v1/admin/brands/{brandId}/audit'],
+    ]) {
       const response = await handle(proxyEvent({ method, resource, pathParameters: { brandId: 'nope' } }));
       expect([response.statusCode, bodyOf(response).code]).toEqual([404, 'BRAND_NOT_FOUND']);
     }
@@ -263,6 +277,49 @@ describe('the other admin routes', () => {
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toMatchObject({ status: 'disabled', version: 2, updatedBy: OPERATOR, flush: FLUSHED });
     expect(flushes()).toBe(1);
+  });
+
+  it('enables a disabled brand again, at the next version, and flushes the authorizer caches', async () => {
+    const { handle, flushes } = await withBrand();
+    const route = (method: string, resource: string) => handle(proxyEvent({ method, resource, pathParameters: { brandId: 'brand-a' }, userArn: OPERATOR }));
+    await route('DELETE', '/v1/admin/brands/{brandId}');
+    const response = await route('POST', '/v1/admin/brands/{brandId}/enable');
+    expect([response.statusCode, response.headers?.etag]).toEqual([200, '"3"']);
+    expect(bodyOf(response)).toMatchObject({ status: 'active', version: 3, updatedBy: OPERATOR, flush: FLUSHED });
+    expect(flushes()).toBe(2);
+  });
+
+  it("pages a brand's audit trail: 25 records by default, the cursor passed on, the next page's cursor answered", async () => {
+    const { handle, auditPages } = await withBrand();
+    const audit = (query?: Record<string, string>) =>
+      handle(proxyEvent({ method: 'GET', resource: '/v1/admin/brands/{brandId}/audit', pathParameters: { brandId: 'brand-a' }, ...(query ? { query } : {}) }));
+    expect(bodyOf(await audit())).toEqual({ brandId: 'brand-a', entries: [{ kind: 'config', at: '2023-11-14T22:13:20.000Z', action: 'brand_created' }], next: 'next-page' });
+    await audit({ limit: '100', cursor: 'next-page' });
+    expect(auditPages).toEqual([{ brandId: 'brand-a', page: { limit: 25 } }, { brandId: 'brand-a', page: { limit: 100, cursor: 'next-page' } }]);
+  });
+
+  it.each(['0', '101', '-1', '2.5', 'ten', '', '0010'])('refuses an audit page of limit %j with 400 QUERY_INVALID', async (limit) => {
+    const { handle, auditPages } = await withBrand();
+    const response = await handle(proxyEvent({ method: 'GET', resource: '/v1/admin/brands/{brandId}/audit', pathParameters: { brandId: 'brand-a' }, query: { limit } }));
+    expect([response.statusCode, bodyOf(response).code, bodyOf(response).problems]).toEqual([400, 'QUERY_INVALID', ['limit: must be a whole number from 1 to 100']]);
+    expect(auditPages).toEqual([]);
+  });
+
+  it('checks an unsaved draft as a save would store it, with a sample token, and stores nothing', async () => {
+    const { handle, checks, store } = setup();
+    const check = (body: unknown) => handle(proxyEvent({ method: 'POST', resource: '/v1/admin/checks', body }));
+    const draft = minimalBrandInput();
+    expect(bodyOf(await check({ ...draft, sampleToken: 'a.b.c' }))).toEqual({ ok: true, steps: [{ step: 'discovery', ok: true, detail: 'fine' }] });
+    expect(checks).toEqual([{ brand: parseBrandConfig(draft, { allowLoopbackHttp: false }), sampleToken: 'a.b.c' }]);
+    expect(store.writes).toBe(0);
+
+    const invalid = await check({ ...draft, issuer: 'not a url' });
+    expect([invalid.statusCode, bodyOf(invalid).code, bodyOf(invalid).problems]).toEqual([400, 'BRAND_CONFIG_INVALID', [expect.stringMatching(/^issuer: /)]]);
+    const unreachable = await check({ ...draft, discoveryUrl: 'https://login.brand-a.example/down' });
+    expect([unreachable.statusCode, bodyOf(unreachable)]).toEqual([200, { ok: false, steps: [{ step: 'discovery', ok: false, detail: 'FETCH_TIMEOUT: discovery timed out' }] }]);
+    const badToken = await check({ ...draft, sampleToken: ['a'] });
+    expect([badToken.statusCode, bodyOf(badToken).code]).toEqual([400, 'BODY_INVALID']);
+    expect(checks).toHaveLength(1);
   });
 
   it('checks the stored config, with the sample token when one is sent', async () => {
