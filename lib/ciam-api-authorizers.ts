@@ -44,7 +44,8 @@ export interface AuthorizerForOptions {
    * Per-brand quotas on this API: its stage joins every tier's usage plan, the API takes API keys from the authorizer
    * (`apiKeySourceType: AUTHORIZER`, the brand's key as `usageIdentifierKey`), and every method the authorizer guards
    * requires one (`apiKeyRequired`). Without it the API is metered by no plan: only its stage's throttling applies,
-   * and the brand's key the authorizer returns is ignored. Needs a CiamAuthorizer made with `quotaTiers`.
+   * and the brand's key the authorizer returns is ignored. Needs a CiamAuthorizer made with `quotaTiers` (the plans
+   * are in its stack), or `CiamAuthorizer.fromStage` (the API joins the deployed stage's plans at deploy time).
    * @default false
    */
   readonly quotas?: boolean;
@@ -157,7 +158,7 @@ export class ApiAuthorizers {
     }
     if (options.cors !== undefined) problems.push(...corsProblems(options.cors));
     if (options.quotas && !this.props.addToQuotaPlans) {
-      problems.push('quotas: this authorizer has no usage plans; make the CiamAuthorizer with quotaTiers (an authorizer of CiamAuthorizer.fromStage cannot add APIs to the gateway stack\'s plans)');
+      problems.push('quotas: this authorizer has no usage plans; make the CiamAuthorizer with quotaTiers, or use CiamAuthorizer.fromStage, whose APIs join the deployed stage\'s plans');
     } else if (options.quotas && !(api instanceof RestApi)) {
       problems.push('quotas: the API must be a RestApi of this stack, whose deployment stage joins the usage plans');
     }

@@ -122,6 +122,7 @@ export class CiamGatewayStack extends Stack {
       authorizerFunction: this.ciamAuthorizer.handler,
       brandTable: this.brandTable,
       revocationsTable: this.revocationsTable,
+      quotaPlans: this.ciamAuthorizer.quotaPlans,
     });
 
     this.monitoring = new CiamGatewayMonitoring(this, 'Monitoring', {

@@ -34,6 +34,9 @@ export interface UsageKeySyncProps {
   readonly recordKey: (brandId: string, key: UsageKey) => Promise<void>;
 }
 
+/** A name two plans have: no key is put in either. */
+const AMBIGUOUS = '';
+
 /** API Gateway's control plane allows about 10 calls a second per account: each call is bounded and tried twice at most. */
 const CALL_TIMEOUT_MS = 3000;
 
@@ -70,12 +73,17 @@ export function createUsageKeySync(props: UsageKeySyncProps): UsageKeySync {
       let position: string | undefined;
       do {
         const page = await send<{ items?: { id?: string; name?: string }[]; position?: string }>(new GetUsagePlansCommand({ position, limit: 500 }));
-        for (const plan of page.items ?? []) if (plan.id && plan.name) byName.set(plan.name, plan.id);
+        for (const plan of page.items ?? []) {
+          if (!plan.id || !plan.name) continue;
+          // A plan of the same name elsewhere (another stack's CiamAuthorizer of this stage's quotaTiers) is not taken.
+          byName.set(plan.name, byName.has(plan.name) ? AMBIGUOUS : plan.id);
+        }
         position = page.position;
       } while (position);
       return Object.fromEntries(Object.entries(props.usagePlans).map(([tier, name]) => {
         const id = byName.get(name);
         if (id === undefined) throw new Error(`no usage plan named ${name}`);
+        if (id === AMBIGUOUS) throw new Error(`more than one usage plan is named ${name}`);
         return [tier, id];
       }));
     })().catch((err: unknown) => {

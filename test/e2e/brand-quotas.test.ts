@@ -92,7 +92,12 @@ it("brands sync-keys reconciles every brand's key, prints one line per brand and
   const run = await captureCli(['brands', 'sync-keys'], { CIAM_GATEWAY_ENDPOINT: local.gatewayUrl, LOCAL_ADMIN_KEY: ADMIN_KEY }, tmpdir());
   expect(run.code).toBe(0);
   // The key disabled by hand above is enabled again: acme is active.
-  expect(run.out.trim().split('\n')).toEqual(['ok   acme: key enabled, tier premium', 'ok   demo: key enabled, tier standard', 'ok   mini: key enabled, tier tiny']);
+  expect(run.out.trim().split('\n')).toEqual([
+    'ok   acme: key enabled, tier premium',
+    'ok   demo: key enabled, tier standard',
+    'ok   demo-opaque: key enabled, tier standard',
+    'ok   mini: key enabled, tier tiny',
+  ]);
   nowMs += 1000;
   expect((await whoami('acme')).status).toBe(200);
 });

@@ -6,7 +6,7 @@ import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { DEFAULT_QUOTA_TIERS } from '../../lambdas/core/quota-tiers';
 import { ROUTES } from '../../lambdas/core/routes';
 import { CiamAuthorizer } from '../../lib/ciam-authorizer';
-import { apiMethod, gatewayStack, permissions, routeFunctionLogicalId, roleStatements, testApp } from './infra-test-support';
+import { apiMethod, gatewayStack, logicalIdOfConstruct, permissions, routeFunctionLogicalId, roleStatements, testApp } from './infra-test-support';
 
 const stack = gatewayStack('dev');
 const template = Template.fromStack(stack);
@@ -114,5 +114,87 @@ describe('a consumer API and quotas', () => {
     expect(() => new CiamAuthorizer(own, 'A', { brandTable: table, revocationsTable: table, stage: 'dev', quotaTiers: { gold: { rateLimit: 1, burstLimit: 1, dailyQuota: 1 } } })).toThrow(
       'the tier standard is required',
     );
+  });
+});
+
+describe("a consumer API in another stack, on the deployed stage's plans (CiamAuthorizer.fromStage)", () => {
+  const consumer = (quotas: boolean, quotaTiers?: readonly string[]) => {
+    const own = new Stack(testApp(), 'Orders');
+    const ciam = CiamAuthorizer.fromStage(own, 'Ciam', { stage: 'prod', ...(quotaTiers ? { quotaTiers } : {}) });
+    const api = new RestApi(own, 'OrdersApi', { cloudWatchRole: false });
+    api.root.addResource('orders').addMethod('GET', new MockIntegration(), { authorizer: ciam.authorizerFor(api, { quotas }), authorizationType: AuthorizationType.CUSTOM });
+    api.root.addResource('health').addMethod('GET', new MockIntegration());
+    return { own, api, template: Template.fromStack(own) };
+  };
+  const planParameters = (template: Template) =>
+    Object.fromEntries(Object.entries(template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>' })).map(([id, p]) => [p.Default as string, id]));
+  /** A joined template string, each reference as `<LogicalId>`. */
+  const rendered = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(rendered).join(join[0]);
+    return `<${(value as { Ref: string }).Ref}>`;
+  };
+  const joins = (template: Template) => Object.values(template.findResources('Custom::AWS'));
+
+  test("opting in joins every tier's plan of the stage, found at deploy time by /ciam-gateway/<stage>/usage-plans/<tier>, after the API's stage", () => {
+    const { api, template } = consumer(true);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    expect(apiMethod(template, 'GET', '/orders').ApiKeyRequired).toBe(true);
+    expect(apiMethod(template, 'GET', '/health').ApiKeyRequired).toBeUndefined();
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+    const parameters = planParameters(template);
+    const resources = joins(template);
+    expect(resources).toHaveLength(2);
+    const stageId = logicalIdOfConstruct(api.deploymentStage);
+    for (const tier of Object.keys(DEFAULT_QUOTA_TIERS)) {
+      const parameter = parameters[`/ciam-gateway/prod/usage-plans/${tier}`] as string;
+      expect(parameter).toBeDefined();
+      const join = resources.find((resource) => JSON.stringify(resource.Properties.Create).includes(parameter));
+      expect(join?.DependsOn).toEqual(expect.arrayContaining([stageId]));
+      const apiStage = `<${logicalIdOfConstruct(api)}>:<${stageId}>`;
+      for (const [event, op, ignored] of [['Create', 'add', 'ConflictException'], ['Update', 'add', 'ConflictException'], ['Delete', 'remove', 'NotFoundException']] as const) {
+        expect(JSON.parse(rendered(join?.Properties[event]))).toEqual({
+          service: 'APIGateway',
+          action: 'updateUsagePlan',
+          parameters: { usagePlanId: `<${parameter}>`, patchOperations: [{ op, path: '/apiStages', value: apiStage }] },
+          physicalResourceId: { id: `<${parameter}>/${apiStage}` },
+          ignoreErrorCodesMatching: ignored,
+        });
+      }
+    }
+  });
+
+  test('the custom resource may PATCH those plans only', () => {
+    const { template } = consumer(true);
+    const parameters = Object.entries(planParameters(template)).filter(([name]) => name.includes('usage-plans')).map(([, id]) => id);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const patch = statements.filter((statement) => JSON.stringify(statement.Action).includes('apigateway'));
+    expect(patch.map((statement) => [statement.Action, rendered(statement.Resource)]).sort()).toEqual(
+      parameters.sort().map((id) => ['apigateway:PATCH', `arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<${id}>`]),
+    );
+  });
+
+  test('names the tiers to join when the stage has others, and refuses a list without standard', () => {
+    const { template } = consumer(true, ['standard', 'gold']);
+    expect(Object.keys(planParameters(template)).filter((name) => name.includes('usage-plans')).sort()).toEqual(['/ciam-gateway/prod/usage-plans/gold', '/ciam-gateway/prod/usage-plans/standard']);
+    expect(() => consumer(true, ['gold'])).toThrow(/quotaTiers must include standard/);
+  });
+
+  test('without opting in: no key required, no plan joined', () => {
+    const { template } = consumer(false);
+    expect(apiMethod(template, 'GET', '/orders').ApiKeyRequired).toBeUndefined();
+    expect(joins(template)).toEqual([]);
+    expect(template.findResources('AWS::ApiGateway::RestApi', { Properties: { ApiKeySourceType: Match.anyValue() } })).toEqual({});
+  });
+});
+
+describe('the gateway stack publishes its plans for other stacks', () => {
+  test('one SSM parameter per tier, /ciam-gateway/<stage>/usage-plans/<tier>, holding the plan id', () => {
+    const planIds = Object.keys(template.findResources('AWS::ApiGateway::UsagePlan'));
+    for (const tier of Object.keys(DEFAULT_QUOTA_TIERS)) {
+      const planId = planIds.find((id) => id.includes(`Tier${tier}`));
+      template.hasResourceProperties('AWS::SSM::Parameter', { Name: `/ciam-gateway/dev/usage-plans/${tier}`, Value: { Ref: planId } });
+    }
   });
 });

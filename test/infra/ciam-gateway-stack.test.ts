@@ -2,6 +2,7 @@ import 'aws-cdk-lib/testhelpers/jest-autoclean';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { DEFAULT_QUOTA_TIERS } from '../../lambdas/core/quota-tiers';
 import { ROUTES, type RouteDefinition } from '../../lambdas/core/routes';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, TABLES } from '../../lib/table-definitions';
 import type { CiamGatewayStack } from '../../lib/ciam-gateway-stack';
@@ -418,8 +419,9 @@ describe('SSM parameters for other stacks and apps', () => {
     });
   });
 
-  test('has exactly those six parameters', () => {
-    template.resourceCountIs('AWS::SSM::Parameter', 6);
+  // The two more: each quota tier's usage plan id (test/infra/brand-quotas.test.ts).
+  test('has exactly those six parameters and one per quota tier', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 6 + Object.keys(DEFAULT_QUOTA_TIERS).length);
   });
 });
 

@@ -108,6 +108,16 @@ it('disables the key with the brand', async () => {
   expect(apiKeys.admit((await storedKey(brandId))?.value, NOW_MS)).toBe('INVALID_API_KEY');
 });
 
+it('enables the key again with the brand', async () => {
+  const brandId = `on-${randomUUID().slice(0, 8)}`;
+  await admin()(put(brandId, brandBody(brandId)));
+  await admin()(disable(brandId));
+  const response = await admin()(proxyEvent({ method: 'POST', resource: '/v1/admin/brands/{brandId}/enable', pathParameters: { brandId }, userArn: op }));
+  expect(response.statusCode).toBe(200);
+  expect(bodyOf(response).keySync).toMatchObject({ ok: true, enabled: true });
+  expect(apiKeys.admit((await storedKey(brandId))?.value, NOW_MS)).toBe('admitted');
+});
+
 it('answers 201 with a failed sync report when API Gateway is down after the save, and sync-keys makes the key later', async () => {
   const brandId = `down-${randomUUID().slice(0, 8)}`;
   plane.reset({ apiKeys, apiKeysUnavailable: true });
