@@ -86,6 +86,27 @@ export interface CiamGatewayApiProps {
   readonly tracing?: boolean;
 }
 
+/**
+ * The stage's access log line: CDK's standard JSON fields, and which brand a request was for and why API Gateway
+ * answered it itself (`THROTTLED`, `QUOTA_EXCEEDED`, `INVALID_API_KEY`…), which the dashboard's quota panels read:
+ * usage plans publish no metric of their own. The API key's id, never its value.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  user: '$context.identity.user',
+  caller: '$context.identity.caller',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  brand: '$context.authorizer.brandId',
+  apiKeyId: '$context.identity.apiKeyId',
+  responseType: '$context.error.responseType',
+} as const;
+
 /** Stage-wide method throttling: a ceiling under the account's regional quota, so one API cannot starve the rest. */
 const THROTTLING = { rateLimit: 1000, burstLimit: 2000 } as const;
 
@@ -165,17 +186,7 @@ export class CiamGatewayApi extends Construct {
       deployOptions: {
         stageName: props.stage,
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
-          ip: true,
-          caller: true,
-          user: true,
-          requestTime: true,
-          httpMethod: true,
-          resourcePath: true,
-          status: true,
-          protocol: true,
-          responseLength: true,
-        }),
+        accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         // Errors only, and never request or response data: those carry bearer tokens.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,

@@ -130,6 +130,7 @@ export class CiamGatewayStack extends Stack {
       authorizerFunction: this.ciamAuthorizer.handler,
       routeFunctions: [...this.routeFunctions.values()],
       tables: [...this.tables.values()],
+      accessLogGroup: this.accessLogGroup,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });
