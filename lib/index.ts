@@ -4,7 +4,7 @@ export { REVOCATION_BUDGET_WARNING, ROUTE_SCOPE_OVERLAP_WARNING, type Authorizer
 export { CiamAuthorizer, type CiamAuthorizerFunctionProps, type CiamAuthorizerProps } from './ciam-authorizer';
 export { CIAM_AUTHORIZER_DEFAULTS, REVOCATION_BUDGET, revocationDelay } from './ciam-authorizer-defaults';
 export { ImportedCiamAuthorizer, importCiamAuthorizer, type ImportCiamAuthorizerProps } from './ciam-authorizer-from-stage';
-export { CiamGatewayApi, type CiamAuthorizerSource, type CiamGatewayApiProps } from './ciam-gateway-api';
+export { ACCESS_LOG_FIELDS, CiamGatewayApi, type CiamAuthorizerSource, type CiamGatewayApiProps } from './ciam-gateway-api';
 export { CIAM_GATEWAY_API_DEFAULTS, CIAM_GATEWAY_TABLES_DEFAULTS } from './ciam-gateway-defaults';
 export { CiamGatewayStack, type CiamGatewayStackProps } from './ciam-gateway-stack';
 export { CiamGatewayMonitoring, DEFAULT_ALARM_THRESHOLDS, type CiamGatewayAlarmThresholds, type CiamGatewayMonitoringProps } from './ciam-gateway-monitoring';

@@ -26,8 +26,9 @@ export function joinStageQuotaPlans(scope: Construct, props: { readonly stage: s
       action: 'updateUsagePlan',
       parameters: { usagePlanId, patchOperations: [{ op, path: '/apiStages', value: apiStage }] },
       physicalResourceId: PhysicalResourceId.of(`${usagePlanId}/${apiStage}`),
-      // Already on the plan (added by hand, or a retried create) / already off it.
-      ignoreErrorCodesMatching: op === 'add' ? 'ConflictException' : 'NotFoundException',
+      // Already on the plan (added by hand, or a retried create). Off it already, or its plan or API gone (API Gateway
+      // answers 400 "Invalid API Stage" or 404): a delete never blocks the stack's deletion.
+      ignoreErrorCodesMatching: op === 'add' ? 'ConflictException' : 'NotFoundException|BadRequestException',
     });
     const joined = new AwsCustomResource(api, id, {
       onCreate: patch('add'),

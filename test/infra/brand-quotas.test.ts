@@ -153,7 +153,7 @@ describe("a consumer API in another stack, on the deployed stage's plans (CiamAu
       const join = resources.find((resource) => JSON.stringify(resource.Properties.Create).includes(parameter));
       expect(join?.DependsOn).toEqual(expect.arrayContaining([stageId]));
       const apiStage = `<${logicalIdOfConstruct(api)}>:<${stageId}>`;
-      for (const [event, op, ignored] of [['Create', 'add', 'ConflictException'], ['Update', 'add', 'ConflictException'], ['Delete', 'remove', 'NotFoundException']] as const) {
+      for (const [event, op, ignored] of [['Create', 'add', 'ConflictException'], ['Update', 'add', 'ConflictException'], ['Delete', 'remove', 'NotFoundException|BadRequestException']] as const) {
         expect(JSON.parse(rendered(join?.Properties[event]))).toEqual({
           service: 'APIGateway',
           action: 'updateUsagePlan',
