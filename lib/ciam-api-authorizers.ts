@@ -1,5 +1,6 @@
-import { Annotations, Stack, type Duration } from 'aws-cdk-lib';
-import { GatewayResponse, IdentitySource, RequestAuthorizer, ResponseType, type IAuthorizer, type IRestApi } from 'aws-cdk-lib/aws-apigateway';
+import { Annotations, Aspects, Stack, type Duration } from 'aws-cdk-lib';
+import { ApiKeySourceType, AuthorizationType, CfnMethod, CfnRestApi, GatewayResponse, IdentitySource, RequestAuthorizer, ResponseType, RestApi, type IAuthorizer, type IRestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { IConstruct } from 'constructs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { routeScopeOverlaps, routeScopesProblems, type RouteScopes } from '../lambdas/core/route-scopes';
@@ -39,6 +40,15 @@ export interface AuthorizerForOptions {
    * @default - no CORS headers
    */
   readonly cors?: CiamCorsOptions;
+  /**
+   * Per-brand quotas on this API: its stage joins every tier's usage plan, the API takes API keys from the authorizer
+   * (`apiKeySourceType: AUTHORIZER`, the brand's key as `usageIdentifierKey`), and every method the authorizer guards
+   * requires one (`apiKeyRequired`). Without it the API is metered by no plan: only its stage's throttling applies,
+   * and the brand's key the authorizer returns is ignored. Needs a CiamAuthorizer made with `quotaTiers` (the plans
+   * are in its stack), or `CiamAuthorizer.fromStage` (the API joins the deployed stage's plans at deploy time).
+   * @default false
+   */
+  readonly quotas?: boolean;
 }
 
 export interface ApiAuthorizersProps {
@@ -60,6 +70,11 @@ export interface ApiAuthorizersProps {
    * made: an owned authorizer checks its environment's size, an imported one refuses route scopes.
    */
   readonly routeScopesProblems: (api: IRestApi, routeScopes: RouteScopes) => readonly string[];
+  /**
+   * Adds an API to the tier usage plans (`quotas: true`).
+   * @default - none: an authorizer without quota tiers refuses `quotas: true`
+   */
+  readonly addToQuotaPlans?: (api: RestApi) => void;
 }
 
 /** The id of the synth warning about overlapping route scopes, for `Annotations.acknowledgeWarning`. */
@@ -122,6 +137,7 @@ export class ApiAuthorizers {
     warnAboutOverlaps(api, routeScopes);
     warnAboutRevocationDelay(api, this.props.resultsCacheTtl, this.props.revocationCacheTtl);
     registerApiStage(this.owner, { stage: this.props.stage, api, brandConfigCacheTtl: this.props.brandConfigCacheTtl });
+    if (given.quotas && api instanceof RestApi && this.props.addToQuotaPlans) meterOnQuotaPlans(api, this.props.addToQuotaPlans);
     this.attached.set(api, { authorizer, routeScopes, optionsKey: optionsKey(given) });
     return authorizer;
   }
@@ -141,6 +157,11 @@ export class ApiAuthorizers {
       if (shape.length === 0) problems.push(...this.props.routeScopesProblems(api, options.routeScopes));
     }
     if (options.cors !== undefined) problems.push(...corsProblems(options.cors));
+    if (options.quotas && !this.props.addToQuotaPlans) {
+      problems.push('quotas: this authorizer has no usage plans; make the CiamAuthorizer with quotaTiers, or use CiamAuthorizer.fromStage, whose APIs join the deployed stage\'s plans');
+    } else if (options.quotas && !(api instanceof RestApi)) {
+      problems.push('quotas: the API must be a RestApi of this stack, whose deployment stage joins the usage plans');
+    }
     return problems;
   }
 }
@@ -198,5 +219,19 @@ function warnAboutRevocationDelay(api: IRestApi, resultsCacheTtl: Duration, revo
 /** Options as a comparable string; route keys in order, so the same map written another way compares equal. */
 function optionsKey(options: AuthorizerForOptions): string {
   const routeScopes = Object.entries(options.routeScopes ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([routeScopes, options.gatewayResponses ?? true, options.cors?.allowOrigins ?? null]);
+  return JSON.stringify([routeScopes, options.gatewayResponses ?? true, options.cors?.allowOrigins ?? null, options.quotas ?? false]);
+}
+
+/**
+ * API keys from the authorizer, required on every method it guards (methods added later included, hence an aspect),
+ * and the API's stage on every tier's plan.
+ */
+function meterOnQuotaPlans(api: RestApi, addToQuotaPlans: (api: RestApi) => void): void {
+  (api.node.defaultChild as CfnRestApi).apiKeySourceType = ApiKeySourceType.AUTHORIZER;
+  Aspects.of(api).add({
+    visit(node: IConstruct) {
+      if (node instanceof CfnMethod && node.authorizationType === AuthorizationType.CUSTOM) node.apiKeyRequired = true;
+    },
+  });
+  addToQuotaPlans(api);
 }

@@ -3,11 +3,13 @@ import type { IAuthorizer, IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { DEFAULT_QUOTA_TIERS, DEFAULT_TIER, TIER_NAME_PATTERN } from '../lambdas/core/quota-tiers';
 import type { RouteScopes } from '../lambdas/core/route-scopes';
 import { stageParameterName } from '../lambdas/core/ssm-parameter-names';
 import { ApiAuthorizers, type AuthorizerForOptions } from './ciam-api-authorizers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS } from './ciam-authorizer-defaults';
 import { secondsProblem, stageProblems, throwIfInvalid } from './props-validation';
+import { joinStageQuotaPlans } from './stage-quota-plans';
 
 export interface ImportCiamAuthorizerProps {
   /** The deployed gateway stage whose authorizer to use: its SSM parameters `/ciam-gateway/<stage>/…`. */
@@ -18,6 +20,13 @@ export interface ImportCiamAuthorizerProps {
    * @default Duration.seconds(5)
    */
   readonly resultsCacheTtl?: Duration;
+  /**
+   * The stage's quota tiers whose usage plans an API joins with `authorizerFor(api, { quotas: true })`: every tier the
+   * stage's brands may be in, since a brand whose tier's plan lacks the API gets 403 there. Each plan's id is resolved
+   * at deploy time from `/ciam-gateway/<stage>/usage-plans/<tier>`, so a tier the stage lacks fails the deploy.
+   * @default the tiers of DEFAULT_QUOTA_TIERS (`standard`, `premium`)
+   */
+  readonly quotaTiers?: readonly string[];
 }
 
 /**
@@ -27,7 +36,8 @@ export interface ImportCiamAuthorizerProps {
  * own REQUEST authorizer and invoke permission, and is registered for the gateway's authorizer-cache flushes.
  *
  * The function serves the scopes it was deployed with, so an imported authorizer takes no `routeScopes`: a valid token
- * of the brand opens every route of your API.
+ * of the brand opens every route of your API. With `quotas: true`, the API's stage joins the stage's tier usage plans
+ * (`joinStageQuotaPlans`), so each brand's requests count against its own quota there too.
  */
 export class ImportedCiamAuthorizer extends Construct {
   /** The deployed function, imported so that invoke permissions are created (`sameEnvironment: true`). */
@@ -39,6 +49,7 @@ export class ImportedCiamAuthorizer extends Construct {
     super(scope, id);
     throwIfInvalid(this, 'CiamAuthorizer.fromStage', [
       ...stageProblems(props.stage),
+      ...quotaTierNamesProblems(props.quotaTiers),
       ...secondsProblem('resultsCacheTtl', props.resultsCacheTtl, CIAM_AUTHORIZER_LIMITS.resultsCacheTtlSeconds),
     ]);
     this.stage = props.stage;
@@ -53,6 +64,7 @@ export class ImportedCiamAuthorizer extends Construct {
       // The gateway stack's authorizer keeps the default.
       revocationCacheTtl: CIAM_AUTHORIZER_DEFAULTS.revocationCacheTtl,
       routeScopesProblems: (_api, routeScopes) => (namesAnyScope(routeScopes) ? [importedRouteScopesRefusal(props.stage)] : []),
+      addToQuotaPlans: (api) => joinStageQuotaPlans(this, { stage: props.stage, api, tiers: props.quotaTiers ?? Object.keys(DEFAULT_QUOTA_TIERS) }),
     });
   }
 
@@ -68,6 +80,15 @@ export class ImportedCiamAuthorizer extends Construct {
 /** `CiamAuthorizer.fromStage`: the authorizer of a deployed gateway stage, for your own RestApis. */
 export function importCiamAuthorizer(scope: Construct, id: string, props: ImportCiamAuthorizerProps): ImportedCiamAuthorizer {
   return new ImportedCiamAuthorizer(scope, id, props);
+}
+
+function quotaTierNamesProblems(tiers: readonly string[] | undefined): string[] {
+  if (tiers === undefined) return [];
+  const bad = tiers.filter((tier) => !TIER_NAME_PATTERN.test(tier));
+  return [
+    ...(tiers.includes(DEFAULT_TIER) ? [] : [`quotaTiers must include ${DEFAULT_TIER}, the tier of brands that name none`]),
+    ...(bad.length > 0 ? [`quotaTiers: ${bad.map((tier) => JSON.stringify(tier)).join(', ')} must match ${TIER_NAME_PATTERN.source}`] : []),
+  ];
 }
 
 /** Route scopes that ask nothing beyond a valid token (no route, or only empty lists) are what the function does anyway. */

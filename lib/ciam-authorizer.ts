@@ -1,5 +1,5 @@
 import { Lazy, Stack, Tokenization, type Duration } from 'aws-cdk-lib';
-import type { IAuthorizer, IRestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { IAuthorizer, IRestApi, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,7 +12,9 @@ import { ApiAuthorizers, type AuthorizerForOptions } from './ciam-api-authorizer
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS, CIAM_AUTHORIZER_SERVICE_NAME } from './ciam-authorizer-defaults';
 import { importCiamAuthorizer, type ImportCiamAuthorizerProps, type ImportedCiamAuthorizer } from './ciam-authorizer-from-stage';
 import { isWholeInRange, outOfRange, secondsProblem, stageProblems, throwIfInvalid } from './props-validation';
+import { BrandQuotaPlans } from './brand-quota-plans';
 import { ServiceFunction } from './service-function';
+import type { QuotaTiers } from '../lambdas/core/quota-tiers';
 
 /** The few function settings a caller may change. */
 export interface CiamAuthorizerFunctionProps {
@@ -26,6 +28,12 @@ export interface CiamAuthorizerFunctionProps {
    * @default Tracing.ACTIVE
    */
   readonly tracing?: Tracing;
+  /**
+   * Concurrent executions reserved for the function, so that a flood of requests (which API Gateway throttles only
+   * after the authorizer ran) cannot take the account's concurrency from every other function, nor they from it.
+   * @default - none: the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export interface CiamAuthorizerProps {
@@ -65,6 +73,12 @@ export interface CiamAuthorizerProps {
    * @default - the defaults of each CiamAuthorizerFunctionProps field
    */
   readonly functionProps?: CiamAuthorizerFunctionProps;
+  /**
+   * Per-brand quotas: one usage plan per tier (`BrandQuotaPlans`), which `authorizerFor(api, { quotas: true })` adds
+   * APIs to. Must name `standard`, the tier of brands that name none.
+   * @default - no usage plans: `quotas: true` is refused
+   */
+  readonly quotaTiers?: QuotaTiers;
 }
 
 /**
@@ -85,6 +99,8 @@ export class CiamAuthorizer extends Construct {
 
   public readonly handler: LambdaFunction;
   public readonly logGroup: LogGroup;
+  /** The tier usage plans, when made with `quotaTiers`. */
+  public readonly quotaPlans?: BrandQuotaPlans;
   private readonly apis: ApiAuthorizers;
   /** Lambda's size of the function's variables other than ROUTE_SCOPES, each deploy-time value at its longest. */
   private readonly otherVariablesBytes: number;
@@ -116,8 +132,11 @@ export class CiamAuthorizer extends Construct {
       architecture: defaults.architecture,
       tracing: props.functionProps?.tracing ?? defaults.tracing,
       logRetention: props.logRetention ?? defaults.logRetention,
+      reservedConcurrentExecutions: props.functionProps?.reservedConcurrentExecutions,
     });
     this.handler = fn.function;
+    const quotaPlans = props.quotaTiers === undefined ? undefined : new BrandQuotaPlans(this, 'QuotaPlans', { stage: props.stage, tiers: props.quotaTiers });
+    this.quotaPlans = quotaPlans;
     this.logGroup = fn.logGroup;
     // Reads one brand by key, nothing else: no Query, Scan or writes.
     props.brandTable.grant(this.handler, 'dynamodb:GetItem');
@@ -133,6 +152,7 @@ export class CiamAuthorizer extends Construct {
       revocationCacheTtl,
       brandConfigCacheTtl,
       routeScopesProblems: (api, routeScopes) => this.environmentProblems(api, routeScopes),
+      ...(quotaPlans === undefined ? {} : { addToQuotaPlans: (api: RestApi) => quotaPlans.addApi(api) }),
     });
   }
 

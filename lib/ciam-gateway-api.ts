@@ -28,6 +28,7 @@ import { DelayedCacheFlush, grantAuthorizerCacheFlush } from './delayed-cache-fl
 import { INTEGRATION_TIMEOUT_MS } from './gateway-responses';
 import { stageProblems, throwIfInvalid } from './props-validation';
 import { ROUTE_HANDLER_ACCESS, type RouteHandlerAccess, type RouteHandlerKind } from './route-handler-access';
+import type { BrandQuotaPlans } from './brand-quota-plans';
 import { ServiceFunction } from './service-function';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from './table-definitions';
 
@@ -56,6 +57,12 @@ export interface CiamGatewayApiProps {
    */
   readonly ciamAuthorizer?: CiamAuthorizerSource;
   /**
+   * Per-brand quotas on this API (the CiamAuthorizer's `quotaPlans`): its `ciam` routes are metered on each brand's
+   * API key in its tier's plan, and the admin API keeps the keys.
+   * @default - no quotas
+   */
+  readonly quotaPlans?: BrandQuotaPlans;
+  /**
    * How long the handlers keep a brand's configuration in memory; 0 to 3600 s (BRAND_CACHE_TTL_SECONDS). The admin API
    * also waits this long (plus a margin) before its follow-up authorizer-cache flush for API stages whose registration
    * names no TTL (those of `CiamAuthorizer.fromStage`): give the CiamAuthorizer's `brandConfigCacheTtl`.
@@ -78,6 +85,27 @@ export interface CiamGatewayApiProps {
    */
   readonly tracing?: boolean;
 }
+
+/**
+ * The stage's access log line: CDK's standard JSON fields, and which brand a request was for and why API Gateway
+ * answered it itself (`THROTTLED`, `QUOTA_EXCEEDED`, `INVALID_API_KEY`…), which the dashboard's quota panels read:
+ * usage plans publish no metric of their own. The API key's id, never its value.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  user: '$context.identity.user',
+  caller: '$context.identity.caller',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  brand: '$context.authorizer.brandId',
+  apiKeyId: '$context.identity.apiKeyId',
+  responseType: '$context.error.responseType',
+} as const;
 
 /** Stage-wide method throttling: a ceiling under the account's regional quota, so one API cannot starve the rest. */
 const THROTTLING = { rateLimit: 1000, burstLimit: 2000 } as const;
@@ -131,6 +159,7 @@ export class CiamGatewayApi extends Construct {
   /** The follow-up authorizer-cache flushes of brand changes, when the routes include the admin API. */
   public readonly delayedCacheFlush?: DelayedCacheFlush;
   private readonly stage: string;
+  private readonly quotaPlans?: BrandQuotaPlans;
 
   constructor(scope: Construct, id: string, props: CiamGatewayApiProps) {
     super(scope, id);
@@ -146,6 +175,7 @@ export class CiamGatewayApi extends Construct {
     const { problems, environments } = checkProps(props, routes, settings, followUpQueueUrl);
     throwIfInvalid(this, 'CiamGatewayApi', problems);
     this.stage = props.stage;
+    this.quotaPlans = props.quotaPlans;
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention });
     this.api = new RestApi(this, 'Api', {
@@ -156,17 +186,7 @@ export class CiamGatewayApi extends Construct {
       deployOptions: {
         stageName: props.stage,
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
-          ip: true,
-          caller: true,
-          user: true,
-          requestTime: true,
-          httpMethod: true,
-          resourcePath: true,
-          status: true,
-          protocol: true,
-          responseLength: true,
-        }),
+        accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         // Errors only, and never request or response data: those carry bearer tokens.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -184,7 +204,7 @@ export class CiamGatewayApi extends Construct {
     });
     // One authorizer for the API, carrying the scopes of its `ciam` routes (and adding the RFC 6750 responses).
     if (props.ciamAuthorizer && routes.some((route) => route.auth === 'ciam')) {
-      this.ciamAuthorizer = props.ciamAuthorizer.authorizerFor(this.api, { routeScopes: routeScopesOf(routes) });
+      this.ciamAuthorizer = props.ciamAuthorizer.authorizerFor(this.api, { routeScopes: routeScopesOf(routes), ...(props.quotaPlans ? { quotas: true } : {}) });
     }
     this.requestValidator = this.api.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
@@ -244,6 +264,7 @@ export class CiamGatewayApi extends Construct {
     if (access.kind === 'admin') {
       grantAuthorizerCacheFlush(fn, this.stage);
       this.delayedCacheFlush?.grantSchedule(fn.function);
+      this.quotaPlans?.grantKeySync(fn.role);
       // The onboarding check introspects a brand's sample token with the brand's client secret.
       grantBrandSecretsRead(fn, this.stage);
     }
@@ -308,7 +329,7 @@ function checkProps(
   const environmentProblems = new Set<string>();
   for (const handler of handlers) {
     try {
-      const environment = routeFunctionEnvironment(handler, props.stage, settings, props.tables, followUpQueueUrl);
+      const environment = routeFunctionEnvironment(handler, props.stage, settings, props.tables, followUpQueueUrl, props.quotaPlans?.usagePlanNames);
       if (environment) environments.set(handler, environment);
     } catch (err) {
       if (!(err instanceof ConfigValidationError)) throw err;
@@ -349,6 +370,7 @@ function routeFunctionEnvironment(
   settings: Settings,
   tables: CiamGatewayTableSet | undefined,
   followUpQueueUrl: string,
+  usagePlans: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> | undefined {
   const common = { stage, serviceName: `ciam-gateway-${handler}` };
   const kind = ROUTE_HANDLER_ACCESS[handler].kind;
@@ -358,7 +380,7 @@ function routeFunctionEnvironment(
   const audit = { auditTableName: tables.auditTable.tableName, auditRetentionDays: settings.auditRetentionDays, revocationsTableName: tables.revocationsTable.tableName };
   return kind === 'customer'
     ? functionEnvironmentVariables('customer', { ...common, ...brands, ...audit, customersTableName: tables.customersTable.tableName })
-    : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, authorizerCacheFlushQueueUrl: followUpQueueUrl });
+    : functionEnvironmentVariables('admin', { ...common, ...brands, ...audit, authorizerCacheFlushQueueUrl: followUpQueueUrl, ...(usagePlans ? { usagePlans } : {}) });
 }
 
 /** The gateway's table for each table definition the handlers' grants name. */

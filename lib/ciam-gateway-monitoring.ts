@@ -5,6 +5,8 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
   MathExpression,
   Metric,
   TextWidget,
@@ -14,6 +16,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambdas/adapters/function-environment';
@@ -49,6 +52,12 @@ export interface CiamGatewayMonitoringProps {
   readonly authorizerFunction: LambdaFunction;
   readonly routeFunctions: readonly LambdaFunction[];
   readonly tables: readonly TableV2[];
+  /**
+   * The stage's access log, with `brand` and `responseType` in each line (`ACCESS_LOG_FIELDS`): the quota panels,
+   * per-brand 429s (rate and daily quota) and 403s of a disabled key, are Logs Insights queries over it.
+   * @default no quota panels
+   */
+  readonly accessLogGroup?: ILogGroup;
   /** Where the alarms (and their return to OK) are sent. @default none: the alarms only change state */
   readonly alarmTopic?: ITopic;
   readonly thresholds?: CiamGatewayAlarmThresholds;
@@ -139,6 +148,7 @@ export class CiamGatewayMonitoring extends Construct {
           breakdown('Denies by reason', `SELECT SUM(Decisions) FROM SCHEMA("NS", brand, outcome, service) WHERE outcome != 'allow' GROUP BY outcome`),
           breakdown('Top brands: decisions', 'SELECT SUM(Decisions) FROM SCHEMA("NS", brand, outcome, service) GROUP BY brand ORDER BY SUM() DESC LIMIT 10'),
         ],
+        ...(props.accessLogGroup ? [quotaPanels(props.accessLogGroup)] : []),
         [
           breakdown('Top brands: denies', `SELECT SUM(Decisions) FROM SCHEMA("NS", brand, outcome, service) WHERE outcome != 'allow' GROUP BY brand ORDER BY SUM() DESC LIMIT 10`),
           breakdown('Top brands: JWKS failures', 'SELECT SUM(JwksFailures) FROM SCHEMA("NS", brand, service) GROUP BY brand ORDER BY SUM() DESC LIMIT 10'),
@@ -146,6 +156,34 @@ export class CiamGatewayMonitoring extends Construct {
       ],
     });
   }
+}
+
+/**
+ * What API Gateway's usage plans refused, from the access log (usage plans publish no metric): 429s over time by
+ * kind, and the top brands throttled (`THROTTLED`, over the tier's rate or burst), over quota (`QUOTA_EXCEEDED`), or
+ * refused for their key (`INVALID_API_KEY`: disabled or not yet synced). Logs Insights bills per GB scanned when the
+ * dashboard is viewed, not per brand.
+ */
+function quotaPanels(accessLogGroup: ILogGroup): LogQueryWidget[] {
+  const quotaTypes = "responseType in ['THROTTLED', 'QUOTA_EXCEEDED', 'INVALID_API_KEY']";
+  return [
+    new LogQueryWidget({
+      title: 'Usage plans: throttled and over quota',
+      logGroupNames: [accessLogGroup.logGroupName],
+      view: LogQueryVisualizationType.LINE,
+      queryLines: [`filter ${quotaTypes}`, 'stats count(*) as requests by bin(5m), responseType'],
+      width: 12,
+      height: 6,
+    }),
+    new LogQueryWidget({
+      title: 'Top brands: throttled, over quota, key refused',
+      logGroupNames: [accessLogGroup.logGroupName],
+      view: LogQueryVisualizationType.TABLE,
+      queryLines: [`filter ${quotaTypes}`, 'stats count(*) as requests by brand, responseType', 'sort requests desc', 'limit 10'],
+      width: 12,
+      height: 6,
+    }),
+  ];
 }
 
 /** One series summing `metrics` (missing points as 0), as an alarm can read it. */

@@ -93,7 +93,8 @@ export class CiamGatewayStack extends Stack {
       resultsCacheTtl: Duration.seconds(config.authorizerResultsCacheTtlSeconds),
       brandConfigCacheTtl: Duration.seconds(config.brandConfigCacheTtlSeconds),
       logRetention: config.logRetentionDays,
-      functionProps: { tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED },
+      functionProps: { tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED, reservedConcurrentExecutions: config.authorizerReservedConcurrency },
+      quotaTiers: config.quotaTiers,
     });
 
     // 'Default' is left out of logical ids: the API, its stage, functions and log groups keep the ids they were
@@ -104,6 +105,7 @@ export class CiamGatewayStack extends Stack {
       tables: this.gatewayTables,
       // The API attaches it with the scopes of its `ciam` routes: authorizerFor(api, { routeScopes: routeScopesOf(routes) }).
       ciamAuthorizer: this.ciamAuthorizer,
+      quotaPlans: this.ciamAuthorizer.quotaPlans,
       brandConfigCacheTtl: Duration.seconds(config.brandConfigCacheTtlSeconds),
       auditRetentionDays: config.auditRetentionDays,
       logRetention: config.logRetentionDays,
@@ -120,6 +122,7 @@ export class CiamGatewayStack extends Stack {
       authorizerFunction: this.ciamAuthorizer.handler,
       brandTable: this.brandTable,
       revocationsTable: this.revocationsTable,
+      quotaPlans: this.ciamAuthorizer.quotaPlans,
     });
 
     this.monitoring = new CiamGatewayMonitoring(this, 'Monitoring', {
@@ -127,6 +130,7 @@ export class CiamGatewayStack extends Stack {
       authorizerFunction: this.ciamAuthorizer.handler,
       routeFunctions: [...this.routeFunctions.values()],
       tables: [...this.tables.values()],
+      accessLogGroup: this.accessLogGroup,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });

@@ -73,7 +73,8 @@ const BRAND_ADMIN: RouteHandlerAccess = {
     // Scan is for GET /v1/admin/brands alone, and acceptable here: the brand table holds one small item per brand
     // (tens, not millions; the store stops at 1000), only IAM-authorised operators reach the route, and the table has
     // no other key to list by. Every brand is exactly what this function may read anyway, by GetItem.
-    { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'] },
+    // UpdateItem records a brand's API key beside its config (BrandAdminStore.setUsageKey), never the config itself.
+    { table: BRAND_CONFIG_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'] },
     // Audit records of brand changes are only ever added, in the same transaction as the brand.
     { table: AUDIT_TABLE, actions: ['dynamodb:PutItem'] },
     { table: REVOCATIONS_TABLE, actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },

@@ -16,6 +16,8 @@ export interface ServiceFunctionProps {
   readonly architecture: Architecture;
   readonly tracing: Tracing;
   readonly logRetention: RetentionDays;
+  /** @default - none: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...props.environment, ...BUNDLE_ENVIRONMENT },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     });
 
     Validations.of(this.function).acknowledge({

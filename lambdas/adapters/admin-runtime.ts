@@ -1,3 +1,4 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { BrandConfig } from '../core/brand-config';
 import { AuditTrail } from './audit-trail';
@@ -13,9 +14,17 @@ import type { Observability } from './observability';
 import { completeBrandConfig } from './oidc-discovery';
 import { DynamoRevocationStore, requiredRevocationsTable } from './revocation-store';
 import type { RuntimeHooks } from './runtime-hooks';
+import { createUsageKeySync, type UsageKeySync } from './usage-key-sync';
 
 /** What the admin handler needs of the brand store. */
 export type AdminBrandStore = Pick<BrandAdminStore, 'get' | 'list' | 'put' | 'setStatus' | 'preview'>;
+
+/** Each brand's API key, kept in its tier's usage plan (quotas); absent when the stage has no usage plans. */
+export interface AdminQuotas {
+  /** The stage's tiers: a brand's `tier` must be one of them. */
+  readonly tiers: readonly string[];
+  readonly syncKey: UsageKeySync;
+}
 
 /** What the admin API handler runs on. */
 export interface AdminDependencies {
@@ -33,6 +42,7 @@ export interface AdminDependencies {
   readonly audit: Pick<AuditTrail, 'brandTrail'>;
   /** Revokes a subject or session of a brand, and shows what is recorded for one. */
   readonly revocations: Pick<DynamoRevocationStore, 'revoke' | 'find'>;
+  readonly quotas?: AdminQuotas;
   /** Epoch milliseconds. */
   readonly now: () => number;
   /** @default Powertools logs and EMF metrics */
@@ -52,18 +62,27 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
   const fetcher = createJsonFetcher({ policy: uriPolicy, limits: DEFAULT_FETCH_LIMITS });
   const flushNow = createRegisteredStagesFlush(env, clients);
   const auditTrail = new AuditTrail(client, env.auditTableName, env.auditRetentionDays);
+  const store = new BrandAdminStore({ client, brandTableName: env.brandTableName, auditTrail, uriPolicy, now });
+  const tiers = Object.keys(env.usagePlans);
   const secrets = brandSecretsFor(env, now);
   return {
     now,
     audit: auditTrail,
     revocations: new DynamoRevocationStore(client, requiredRevocationsTable(env), auditTrail),
-    store: new BrandAdminStore({
-      client,
-      brandTableName: env.brandTableName,
-      auditTrail,
-      uriPolicy,
-      now,
-    }),
+    store,
+    ...(tiers.length === 0
+      ? {}
+      : {
+          quotas: {
+            tiers,
+            syncKey: createUsageKeySync({
+              apiGateway: usageKeyClient(env, clients),
+              keyNamePrefix: `ciam-gateway-${env.stage}-`,
+              usagePlans: env.usagePlans,
+              recordKey: (brandId, key) => store.setUsageKey(brandId, key),
+            }),
+          },
+        }),
     completeConfig: (body) => completeBrandConfig(body, fetcher, uriPolicy),
     checkBrand: (brand, sampleToken) => checkBrand(brand, fetcher, sampleToken, now, secrets),
     flushAuthorizerCache: flushNowAndAfterBrandCaches(flushNow, {
@@ -74,6 +93,14 @@ export function adminDependencies(env: FunctionEnvironment<'admin'>, hooks: Runt
       now,
     }),
   };
+}
+
+/** API Gateway's control plane, or in local mode the emulator's stand-in for the same calls. */
+function usageKeyClient(env: FunctionEnvironment<'admin'>, clients: AdminClients): APIGatewayClient {
+  if (env.localGatewayUrl !== undefined) {
+    return new APIGatewayClient({ endpoint: `${env.localGatewayUrl}/_emulator/apigateway`, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  }
+  return clients.apiGateway ?? new APIGatewayClient({ maxAttempts: 2 });
 }
 
 /** Local mode (no queue): the follow-up flush runs from a timer; what it cannot flush is logged, as any flush's. */

@@ -61,6 +61,7 @@ export function authorizerDependencies(env: FunctionEnvironment<'authorizer'>, h
         introspection: createIntrospectionClient({ poster: fetcher, secrets: brandSecretsFor(env, now) }),
         userinfo: createUserinfoClient({ fetcher }),
         now,
+        ...(hooks.observability ? { observability: hooks.observability } : {}),
       }),
       ...(env.revocationsTableName === undefined
         ? {}

@@ -1,12 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BrandConfig } from '../core/brand-config';
 import { diffBrandConfigs, type FieldChange } from '../core/brand-config-diff';
 import { AdminError } from '../core/errors';
 import { versionMismatch, versionRequired, versionToReplace, type IfMatch } from '../core/if-match';
 import type { UriPolicy } from '../core/uri-policy';
 import type { AuditTrail, BrandChangeRecord } from './audit-trail';
-import { parseStoredBrand, toBrandItem, type StoredBrand } from './brand-item';
+import { parseStoredBrand, toBrandItem, USAGE_KEY_ATTRIBUTE, type StoredBrand, type UsageKey } from './brand-item';
 import { translateError } from './library-errors';
 
 export interface BrandAdminStoreProps {
@@ -89,8 +89,25 @@ export class BrandAdminStore {
     return stored;
   }
 
+  /**
+   * Records the brand's API key beside its config, once the key sync made or found it. Not a config change: no new
+   * version and no audit record, and only while the brand exists.
+   */
+  async setUsageKey(brandId: string, key: UsageKey): Promise<void> {
+    await this.call(() => this.props.client.send(new UpdateCommand({
+      TableName: this.props.brandTableName,
+      Key: { brandId },
+      UpdateExpression: 'SET #key = :key',
+      ConditionExpression: 'attribute_exists(brandId)',
+      ExpressionAttributeNames: { '#key': USAGE_KEY_ATTRIBUTE },
+      ExpressionAttributeValues: { ':key': { id: key.id, value: key.value } },
+    })));
+  }
+
   private stamp(config: BrandConfig, before: StoredBrand | undefined, actor: string): StoredBrand {
-    return { config, version: (before?.version ?? 0) + 1, updatedAt: new Date(this.now()).toISOString(), updatedBy: actor };
+    // The brand's API key outlives its config's versions: a replace keeps it.
+    const usageKey = before?.usageKey === undefined ? {} : { usageKey: before.usageKey };
+    return { config, version: (before?.version ?? 0) + 1, updatedAt: new Date(this.now()).toISOString(), updatedBy: actor, ...usageKey };
   }
 
   /** Writes `stored` only if the brand is still at `expectedVersion` (absent when undefined), with its audit record. */

@@ -1,4 +1,4 @@
-import type { BrandConfig } from '../core/brand-config';
+import type { KeyedBrandConfig } from '../core/brand-config';
 import { cachedLookup, type Lookup } from '../core/cached-lookup';
 import type { UriPolicy } from '../core/uri-policy';
 import { parseStoredBrand } from './brand-item';
@@ -12,7 +12,10 @@ export interface ItemGetter {
   getItem(tableName: string, key: Readonly<Record<string, string>>): Promise<Record<string, unknown> | undefined>;
 }
 
-/** Reads one brand's config from the brand-config table: all the authorizer and the customer routes need. */
+/**
+ * Reads one brand's config from the brand-config table: all the authorizer and the customer routes need, with the
+ * value of the brand's API key from the same item (one read on the authorizer's cold path).
+ */
 export class BrandConfigRepository {
   constructor(
     private readonly items: ItemGetter,
@@ -20,14 +23,16 @@ export class BrandConfigRepository {
     private readonly uriPolicy: UriPolicy,
   ) {}
 
-  async get(brandId: string): Promise<BrandConfig | undefined> {
+  async get(brandId: string): Promise<KeyedBrandConfig | undefined> {
     let item: Record<string, unknown> | undefined;
     try {
       item = await this.items.getItem(this.tableName, { brandId });
     } catch (err) {
       throw translateError(err, 'dynamodb');
     }
-    return item ? parseStoredBrand(item, this.uriPolicy).config : undefined;
+    if (!item) return undefined;
+    const { config, usageKey } = parseStoredBrand(item, this.uriPolicy);
+    return usageKey === undefined ? config : { ...config, usageIdentifierKey: usageKey.value };
   }
 }
 
@@ -40,7 +45,7 @@ export function cachedBrandLookup(
   env: { readonly brandTableName: string; readonly brandCacheTtlSeconds: number },
   uriPolicy: UriPolicy,
   now?: () => number,
-): Lookup<BrandConfig> {
+): Lookup<KeyedBrandConfig> {
   const brands = new BrandConfigRepository(items, env.brandTableName, uriPolicy);
   return cachedLookup((brandId) => brands.get(brandId), { ttlMs: env.brandCacheTtlSeconds * 1000, maxEntries: 1000, now });
 }

@@ -1,4 +1,5 @@
 import { ConfigValidationError } from '../core/errors';
+import { parseUsagePlans } from '../core/quota-tiers';
 import { parseApiRouteScopes, type ApiRouteScopes } from '../core/route-scopes';
 
 /**
@@ -91,6 +92,11 @@ const SETTINGS = {
    * brand-cache TTL; the cache-flush function runs it (and sends it back while it is not due). Local mode uses a timer.
    */
   authorizerCacheFlushQueueUrl: { name: 'AUTHORIZER_CACHE_FLUSH_QUEUE_URL', type: 'text', requiredOutsideLocal: true, kinds: ['admin', 'cache-flush'] },
+  /**
+   * `{ "<tier>": "<usage plan name>" }`: the usage plan of each quota tier, which the admin API keeps each brand's API
+   * key in (it finds their ids by name). Absent: no quotas, and the admin API makes no keys.
+   */
+  usagePlans: { name: 'USAGE_PLANS', type: 'json', parse: parseUsagePlans, empty: {} as Readonly<Record<string, string>>, kinds: ['admin'] },
   /** Local mode: the emulator that plays API Gateway, whose authorizer cache the admin API flushes. */
   localGatewayUrl: { name: 'LOCAL_GATEWAY_URL', type: 'text', localOnly: true, kinds: ['admin'] },
   /** Local mode: brand URIs may be http://127.0.0.1. */

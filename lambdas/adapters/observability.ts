@@ -61,7 +61,7 @@ export type CustomerWriteOutcome = 'link_created' | 'link_existing' | 'registere
 
 /**
  * One per-brand data point. Each brand multiplies what CloudWatch bills (one custom metric per name and set of
- * dimension values), so the dimensions are the brand and, for two of them, an outcome from a closed list: 15 metrics
+ * dimension values), so the dimensions are the brand and, for two of them, an outcome from a closed list: 17 metrics
  * a brand at most (README, "Metrics, dashboard and alarms").
  */
 export type BrandMetric =
@@ -69,6 +69,8 @@ export type BrandMetric =
   | { readonly name: 'JwksFailures'; readonly brand: string }
   | { readonly name: 'UserinfoLatency'; readonly brand: string; readonly milliseconds: number }
   | { readonly name: 'UserinfoErrors'; readonly brand: string }
+  | { readonly name: 'IntrospectionLatency'; readonly brand: string; readonly milliseconds: number }
+  | { readonly name: 'IntrospectionErrors'; readonly brand: string }
   | { readonly name: 'CustomerWrites'; readonly brand: string; readonly outcome: CustomerWriteOutcome };
 
 /** The brand dimension of a brand id the brand table does not hold (junk an attacker picks, or a typo). */
@@ -106,9 +108,9 @@ export function countBrandMetric(metric: BrandMetric): void {
     series = { dimensions: outcome === undefined ? { brand: metric.brand } : { brand: metric.brand, outcome }, values: new Map() };
     brandSeries.set(key, series);
   }
-  const unit = metric.name === 'UserinfoLatency' ? 'Milliseconds' : 'Count';
+  const unit = 'milliseconds' in metric ? 'Milliseconds' : 'Count';
   const entry = series.values.get(metric.name);
-  const value = metric.name === 'UserinfoLatency' ? metric.milliseconds : 1;
+  const value = 'milliseconds' in metric ? metric.milliseconds : 1;
   if (!entry) series.values.set(metric.name, { unit, values: [value] });
   else if (unit === 'Count') entry.values[0] = (entry.values[0] ?? 0) + 1;
   else entry.values.push(value);
@@ -174,6 +176,9 @@ export function recordRefusal(error: CiamGatewayError, fields: Readonly<Record<s
   flushMetrics({ force: dependencyFailed, now });
 }
 
+/** A dependency's failures, published at once as refusals by a dependency are. */
+const PUBLISHED_AT_ONCE: ReadonlySet<BrandMetric['name']> = new Set(['JwksFailures', 'UserinfoErrors', 'IntrospectionErrors']);
+
 /** Powertools logs and EMF metrics: what every deployed handler reports to. */
 export const observability: Observability = {
   recordRefusal,
@@ -187,7 +192,7 @@ export const observability: Observability = {
   },
   recordBrandMetric: (metric) => {
     countBrandMetric(metric);
-    flushMetrics({ force: metric.name === 'JwksFailures' || metric.name === 'UserinfoErrors' || (metric.name === 'CustomerWrites' && metric.outcome === 'failed') });
+    flushMetrics({ force: PUBLISHED_AT_ONCE.has(metric.name) || (metric.name === 'CustomerWrites' && metric.outcome === 'failed') });
   },
 };
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../core/errors';
+import type { Observability } from './observability';
 
 /** Local-only hooks, accepted by every `*Dependencies(env, hooks?)` builder. Never set in AWS. */
 export interface RuntimeHooks {
@@ -11,4 +12,9 @@ export interface RuntimeHooks {
    * flush, which AWS runs from an SQS queue). @default a timer on the real clock
    */
   readonly runLater?: (dueAtMs: number, task: () => Promise<void>) => void;
+  /**
+   * Local mode only: what the collaborators built by the runtime report to (the opaque-token validator's per-brand
+   * metrics), as the handler's own `observability` is. @default Powertools logs and EMF metrics
+   */
+  readonly observability?: Observability;
 }

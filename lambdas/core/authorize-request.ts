@@ -1,4 +1,4 @@
-import { BRAND_ID_PATTERN, validatedAsJwt, type BrandConfig } from './brand-config';
+import { BRAND_ID_PATTERN, validatedAsJwt, type BrandConfig, type KeyedBrandConfig } from './brand-config';
 import { mappedFields } from './claims';
 import { decodeUnverifiedJwt, MAX_TOKEN_LENGTH, type UnverifiedJwt } from './decode-unverified-jwt';
 import { TokenError } from './errors';
@@ -45,9 +45,11 @@ export interface AuthorizationDecision {
   readonly context: AuthorizerContext;
   /** Brand-wide scopes the token lacks; non-empty means every route of the API is denied. */
   readonly missingBrandScopes: readonly string[];
+  /** The brand's API key value, for API Gateway's usage plans (quotas); absent until the brand has a key. */
+  readonly usageIdentifierKey?: string;
 }
 
-export type BrandLookup = (brandId: string) => Promise<BrandConfig | undefined>;
+export type BrandLookup = (brandId: string) => Promise<KeyedBrandConfig | undefined>;
 
 export interface RequestAuthorizerOptions {
   readonly findBrand: BrandLookup;
@@ -133,6 +135,7 @@ export function createRequestAuthorizer(options: RequestAuthorizerOptions): (inp
       policyDocument: policyFor(input.methodArn, verified.scopes, missingBrandScopes.length > 0),
       context,
       missingBrandScopes,
+      ...(brand.usageIdentifierKey === undefined ? {} : { usageIdentifierKey: brand.usageIdentifierKey }),
     };
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigValidationError } from './errors';
+import { DEFAULT_TIER, TIER_NAME_PATTERN } from './quota-tiers';
 import { parseRegistrationFields, type RegistrationFieldsDeclaration } from './registration-fields';
 import { checkBrandUri, type UriPolicy } from './uri-policy';
 
@@ -76,6 +77,8 @@ export interface BrandConfig {
   readonly fieldMappings: Readonly<Partial<Record<MappedField, string>>>;
   /** The fields `POST /v1/customers/register` takes; absent: DEFAULT_REGISTRATION_FIELDS (registration-fields.ts). */
   readonly registrationFields?: RegistrationFieldsDeclaration;
+  /** The quota tier: the usage plan the brand's API key is in (lambdas/core/quota-tiers.ts). */
+  readonly tier: string;
   /** Absent: `jwt`. */
   readonly tokenFormat?: TokenFormat;
   /** Set whenever `tokenFormat` lets opaque tokens in: `introspection` when `introspection` is set, else `userinfo`. */
@@ -84,6 +87,12 @@ export interface BrandConfig {
   /** The longest an opaque token's answer is kept; set whenever `tokenFormat` lets opaque tokens in (default 60). */
   readonly introspectionCacheTtlSeconds?: number;
 }
+
+/**
+ * A brand as the authorizer reads it: the config and, from the same item, the value of the brand's API key, which it
+ * returns to API Gateway as `usageIdentifierKey` (absent until the admin API has made the key).
+ */
+export type KeyedBrandConfig = BrandConfig & { readonly usageIdentifierKey?: string };
 
 export const BRAND_ID_PATTERN = /^[a-z0-9-]{2,64}$/;
 const MAX_ADDITIONAL_ISSUERS = 8;
@@ -119,7 +128,7 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
   const known = new Set<string>([
     'brandId', 'displayName', 'status', 'provider', 'issuer', 'additionalIssuers', 'jwksUri', 'userinfoEndpoint',
     'profileSource', 'discoveryUrl', 'endSessionEndpoint', 'applicationId', 'clientId', 'audiences', 'acceptedTokenTypes', 'algorithms', 'requiredScopes',
-    'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields',
+    'clockToleranceSeconds', 'maxTokenAgeSeconds', 'fieldMappings', 'registrationFields', 'tier',
     'tokenFormat', 'opaqueValidation', 'introspection', 'introspectionCacheTtlSeconds',
   ]);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${key}: unknown field`);
@@ -215,10 +224,19 @@ export function parseBrandConfig(input: unknown, uriPolicy: UriPolicy): BrandCon
     maxTokenAgeSeconds: integer('maxTokenAgeSeconds', 60, MAX_TOKEN_AGE_LIMIT_SECONDS, DEFAULTS.maxTokenAgeSeconds),
     fieldMappings,
     ...(raw.registrationFields === undefined ? {} : { registrationFields: parseRegistrationFields(raw.registrationFields, problems) }),
+    tier: tierOf(raw.tier, problems),
     ...opaqueTokenSettings(raw, brandId as string, { oneOf, integer, uri, problems }, userinfoEndpoint),
   };
   if (problems.length > 0) throw new ConfigValidationError('BRAND_CONFIG_INVALID', problems);
   return config;
+}
+
+/** `tier`: absent is DEFAULT_TIER; whether the stage has that tier is the admin API's check, which knows its plans. */
+function tierOf(value: unknown, problems: string[]): string {
+  if (value === undefined) return DEFAULT_TIER;
+  if (typeof value === 'string' && TIER_NAME_PATTERN.test(value)) return value;
+  problems.push(`tier: must match ${TIER_NAME_PATTERN.source}`);
+  return DEFAULT_TIER;
 }
 
 interface FieldReaders {

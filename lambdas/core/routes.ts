@@ -51,6 +51,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/admin/brands/{brandId}/revocations', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'GET', path: '/v1/admin/brands/{brandId}/revocations', handler: 'admin-brands', auth: 'admin', scopes: [] },
   { method: 'POST', path: '/v1/admin/checks', handler: 'admin-brands', auth: 'admin', scopes: [] },
+  { method: 'POST', path: '/v1/admin/api-keys/sync', handler: 'admin-brands', auth: 'admin', scopes: [] },
 ];
 
 /** The route scopes the authorizer enforces for `routes`: every `ciam` route, by `"METHOD /path"`. */

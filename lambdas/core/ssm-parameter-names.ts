@@ -3,7 +3,8 @@
  * resolves them, each `authorizerFor` registers its API stage under `apis/`, and the admin function reads that path.
  *
  * `/ciam-gateway/<stage>/authorizer-function-arn`, `.../brand-table-name`, `.../brand-table-arn`,
- * `.../revocations-table-name`, `.../revocations-table-arn`, and
+ * `.../revocations-table-name`, `.../revocations-table-arn`,
+ * `/ciam-gateway/<stage>/usage-plans/<tier>` = the id of each tier's usage plan, and
  * `/ciam-gateway/<stage>/apis/<apiId>` = the API's registration (`ApiRegistration` as JSON). Stage and API id may be
  * CDK tokens at synth.
  */
@@ -34,10 +35,19 @@ const MAX_BRAND_CACHE_TTL_SECONDS = 3600;
 
 const ROOT = '/ciam-gateway';
 const APIS = 'apis';
+const USAGE_PLANS = 'usage-plans';
 
 /** `/ciam-gateway/<stage>/<parameter>`. */
 export function stageParameterName(stage: string, parameter: StageParameter): string {
   return `${ROOT}/${stage}/${parameter}`;
+}
+
+/**
+ * `/ciam-gateway/<stage>/usage-plans/<tier>`: the id of the stage's usage plan of `tier` (quotas per brand), which a
+ * consumer's API joins with `authorizerFor(api, { quotas: true })` on `CiamAuthorizer.fromStage`.
+ */
+export function usagePlanParameterName(stage: string, tier: string): string {
+  return `${ROOT}/${stage}/${USAGE_PLANS}/${tier}`;
 }
 
 /** `/ciam-gateway/<stage>/apis`: the path under which every API stage using the stage's authorizer is registered. */

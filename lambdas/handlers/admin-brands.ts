@@ -1,25 +1,31 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { adminDependencies, type AdminDependencies } from '../adapters/admin-runtime';
+import { adminDependencies, type AdminDependencies, type AdminQuotas } from '../adapters/admin-runtime';
 import type { StoredBrand } from '../adapters/brand-item';
 import { checkDraft } from '../adapters/brand-onboarding-check';
 import { headerValue } from '../adapters/http-headers';
 import { translateError } from '../adapters/library-errors';
 import { logger } from '../adapters/observability';
 import { json, type ProxyHandler } from '../adapters/proxy-response';
+import type { KeySyncReport } from '../adapters/usage-key-sync';
 import { proxyHandlerFromEnvironment, withErrorResponses } from '../adapters/with-error-responses';
 import { changesDecisions, failedFlushReport, type FlushReport } from '../core/authorizer-cache-flush';
-import { AdminError, RequestError } from '../core/errors';
+import type { BrandConfig } from '../core/brand-config';
+import { AdminError, ConfigValidationError, RequestError } from '../core/errors';
+import { settleWithConcurrency } from '../core/settle-with-concurrency';
 import { parseIfMatch } from '../core/if-match';
 import { parseBody, readJsonBody, revocationBodySchema, validate } from '../core/request-bodies';
 import type { RevocationTarget } from '../core/revocation';
+
+/** Brands whose keys are synced at once: API Gateway's control plane allows about 10 calls a second per account. */
+const KEY_SYNC_CONCURRENCY = 2;
 
 type AdminRoute = (event: APIGatewayProxyEvent, brandId: string) => Promise<APIGatewayProxyResult>;
 
 /**
  * The admin API under /v1/admin: list, read, create or replace brands (optimistic concurrency on `version` through
  * If-Match, required to replace: lambdas/core/if-match.ts), a dry run of a replace, disable and enable, the onboarding
- * check of a stored brand or of an unsaved draft (`/v1/admin/checks`), a brand's audit trail, and the revocation of a
- * subject's tokens or a session's (`/revocations`).
+ * check of a stored brand or of an unsaved draft (`/v1/admin/checks`), a brand's audit trail, the revocation of a
+ * subject's tokens or a session's (`/revocations`), and the reconciliation of every brand's API key (`/api-keys/sync`).
  * API Gateway lets only IAM-signed callers through (the admin key in local mode); the caller's identity is recorded on
  * every change.
  */
@@ -48,22 +54,53 @@ export function createAdminBrandsHandler(deps: AdminDependencies): ProxyHandler 
     }
   };
 
+  /**
+   * After a change is stored: the brand's API key made, enabled or disabled, and moved to its tier's plan. The change
+   * is stored whatever happens here: the answer's `keySync` says what was done, never an error status.
+   */
+  const syncKeyAfterStoring = async (stored: StoredBrand): Promise<{ keySync?: KeySyncReport }> =>
+    deps.quotas ? { keySync: await deps.quotas.syncKey(stored) } : {};
+
+  const setStatus = async (event: APIGatewayProxyEvent, brandId: string, status: BrandConfig['status']): Promise<APIGatewayProxyResult> => {
+    const stored = await store.setStatus(brandId, status, actorOf(event));
+    return versioned(200, stored, { ...(await flushAfterStoring(event, true)), ...(await syncKeyAfterStoring(stored)) });
+  };
+
   const routes: Readonly<Record<string, AdminRoute>> = {
     'GET /v1/admin/brands': async () => json(200, { brands: (await store.list()).map(summary) }),
     'GET /v1/admin/brands/{brandId}': async (_event, brandId) => versioned(200, await found(brandId)),
     'PUT /v1/admin/brands/{brandId}': async (event, brandId) => {
       const ifMatch = parseIfMatch(headerValue(event.headers, 'if-match'));
       const config = await deps.completeConfig({ ...readJson(event), brandId });
+      if (deps.quotas && !deps.quotas.tiers.includes(config.tier)) {
+        throw new ConfigValidationError('BRAND_CONFIG_INVALID', [`tier: must be one of ${deps.quotas.tiers.join(', ')}`]);
+      }
       if (event.queryStringParameters?.dryRun === 'true') {
         const { currentVersion, changes } = await store.preview(config);
         return json(200, { dryRun: true, brandId, currentVersion: currentVersion ?? null, changes });
       }
       const { stored, diff } = await store.put(config, ifMatch, actorOf(event));
       const created = stored.version === 1;
-      return versioned(created ? 201 : 200, stored, { changedFields: Object.keys(diff), ...(await flushAfterStoring(event, !created && changesDecisions(diff))) });
+      return versioned(created ? 201 : 200, stored, {
+        changedFields: Object.keys(diff),
+        ...(await flushAfterStoring(event, !created && changesDecisions(diff))),
+        ...(await syncKeyAfterStoring(stored)),
+      });
     },
-    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => versioned(200, await store.setStatus(brandId, 'disabled', actorOf(event)), await flushAfterStoring(event, true)),
-    'POST /v1/admin/brands/{brandId}/enable': async (event, brandId) => versioned(200, await store.setStatus(brandId, 'active', actorOf(event)), await flushAfterStoring(event, true)),
+    // Reconciles every brand's API key with its stored config (after a sync that fell short, or keys changed by hand).
+    'POST /v1/admin/api-keys/sync': async () => {
+      if (!deps.quotas) return json(200, { ok: true, quotas: false, brands: [] });
+      const brands = await store.list();
+      const settled = await settleWithConcurrency(brands, KEY_SYNC_CONCURRENCY, (stored) => (deps.quotas as AdminQuotas).syncKey(stored));
+      const reports = settled.map((outcome, i) => ({
+        brandId: (brands[i] as StoredBrand).config.brandId,
+        ...(outcome.status === 'fulfilled' ? outcome.value : { ok: false as const, code: translateError(outcome.reason).code }),
+      }));
+      return json(200, { ok: reports.every((report) => report.ok), quotas: true, brands: reports });
+    },
+    // A disabled brand's key is disabled too, and an enabled brand's key enabled again (the key sync follows the status).
+    'DELETE /v1/admin/brands/{brandId}': async (event, brandId) => setStatus(event, brandId, 'disabled'),
+    'POST /v1/admin/brands/{brandId}/enable': async (event, brandId) => setStatus(event, brandId, 'active'),
     'GET /v1/admin/brands/{brandId}/audit': async (event, brandId) => {
       await found(brandId);
       return json(200, { brandId, ...(await deps.audit.brandTrail(brandId, auditPageOf(event.queryStringParameters ?? {}))) });

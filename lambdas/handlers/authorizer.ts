@@ -27,7 +27,13 @@ export function createAuthorizerHandler(deps: AuthorizerDependencies): Authorize
       const outcome = decision.missingBrandScopes.length > 0 ? 'deny_scope' : 'allow';
       observability.recordBrandMetric?.({ name: 'Decisions', brand: brandDimension(decision.context.brandId), outcome });
       observability.recordAuthorized();
-      return { principalId: decision.principalId, policyDocument: decision.policyDocument as never, context: decision.context };
+      return {
+        principalId: decision.principalId,
+        policyDocument: decision.policyDocument as never,
+        context: decision.context,
+        // The brand's API key: API Gateway meters and throttles the request on that key's usage plan (its tier).
+        ...(decision.usageIdentifierKey === undefined ? {} : { usageIdentifierKey: decision.usageIdentifierKey }),
+      };
     } catch (err) {
       // Every failure, ours or a dependency's, is a 401: the API fails closed.
       const error = translateError(err);

@@ -3,7 +3,7 @@ import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client
 import { brandToPut, type BrandSource } from './brand-to-put';
 import { CliError, EXIT, UsageError } from './cli-error';
 import type { OptionName, OptionValues } from './options';
-import { auditLines, brandList, checkSteps, diffLines, disableResult, enableResult, flushResult, presetList, putResult } from './render';
+import { auditLines, brandList, checkSteps, diffLines, disableResult, enableResult, flushResult, keySyncLines, keySyncWarning, presetList, putResult } from './render';
 
 /**
  * The CLI's commands, declared once: this table drives dispatch, usage lines and every help text.
@@ -185,6 +185,22 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'brands sync-keys',
+    summary: "make every brand's API key agree with its config: enabled while active, in its tier's usage plan",
+    details:
+      'The admin API keeps each brand\'s API key in sync when the brand is saved; when that fell short (a warning\n' +
+      'said so), this reconciles every brand. Exits 1 when a brand\'s key could not be synced. Key values are never shown.',
+    args: [],
+    options: [],
+    admin: true,
+    examples: ['ciam-gateway brands sync-keys'],
+    run: async (context) => {
+      const { body } = await requestAdmin(targetOf(context), 'POST', '/v1/admin/api-keys/sync');
+      context.print(keySyncLines(body), body);
+      return body.ok === true ? EXIT.ok : EXIT.refused;
+    },
+  },
+  {
     name: 'brands check',
     summary: 'check a brand\'s discovery, JWKS, userinfo and, if given, a sample token; or a config file before it is saved',
     details:
@@ -261,6 +277,8 @@ function printStored(context: CommandContext, human: string, brandId: string, bo
   const { info, warning } = flushResult(brandId, body);
   context.print(info === undefined ? human : `${human}\n${info}`, body);
   if (warning !== undefined) context.io.err(warning);
+  const keyWarning = keySyncWarning(brandId, body);
+  if (keyWarning !== undefined) context.io.err(keyWarning);
 }
 
 /** Where the admin API is and how to authenticate: options first, then the environment. */

@@ -70,6 +70,24 @@ export function flushResult(brandId: string, body: Body): { readonly info?: stri
   };
 }
 
+/** A warning when a stored change's API key sync fell short (the change is stored all the same). */
+export function keySyncWarning(brandId: string, body: Body): string | undefined {
+  const sync = typeof body.keySync === 'object' && body.keySync !== null ? (body.keySync as Body) : undefined;
+  if (!sync || sync.ok === true) return undefined;
+  return `warning: ${brandId} is saved at version ${String(body.version)}, but its API key could not be synced (${oneLine(String(sync.code))}): ` +
+    'run brands sync-keys. Until then its quota follows the key as it was, or, for a new brand, its requests get 403.';
+}
+
+/** `ok   acme: key enabled, tier standard` or `FAIL acme: FETCH_FAILED`, one line per brand of a key sync. */
+export function keySyncLines(body: Body): string {
+  if (body.quotas === false) return 'no quotas on this stage: there are no API keys to sync';
+  const lines = records(body.brands).map((b) =>
+    b.ok === true
+      ? `ok   ${oneLine(String(b.brandId))}: key ${b.enabled === true ? 'enabled' : 'disabled'}, tier ${oneLine(String(b.tier))}`
+      : `FAIL ${oneLine(String(b.brandId))}: ${oneLine(String(b.code))}`);
+  return lines.length > 0 ? lines.join('\n') : 'no brands';
+}
+
 /** `ok   discovery: …` or `FAIL jwks: …`, one line per step of the onboarding check. */
 export function checkSteps(body: Body): string {
   return records(body.steps).map((s) => `${s.ok === true ? 'ok  ' : 'FAIL'} ${oneLine(String(s.step))}: ${oneLine(String(s.detail))}`).join('\n');

@@ -17,13 +17,17 @@ export interface AuthorizerResult {
   readonly policy: AuthorizerPolicy;
   /** Scalars only, delivered stringified ("123", "true") to the integration, as API Gateway REST does. */
   readonly context: Readonly<Record<string, string | null>>;
+  /** The API key the request is metered on (`apiKeySourceType: AUTHORIZER`). */
+  readonly usageIdentifierKey?: string;
 }
 
 export function parseAuthorizerResult(result: unknown): AuthorizerResult | undefined {
   if (!isRecord(result) || typeof result.principalId !== 'string' || result.principalId === '') return undefined;
   const policy = parsePolicy(result.policyDocument);
   const context = parseContext(result.context ?? {});
-  return policy && context ? { principalId: result.principalId, policy, context } : undefined;
+  if (result.usageIdentifierKey !== undefined && result.usageIdentifierKey !== null && typeof result.usageIdentifierKey !== 'string') return undefined;
+  const usageIdentifierKey = typeof result.usageIdentifierKey === 'string' ? { usageIdentifierKey: result.usageIdentifierKey } : {};
+  return policy && context ? { principalId: result.principalId, policy, context, ...usageIdentifierKey } : undefined;
 }
 
 function parsePolicy(document: unknown): AuthorizerPolicy | undefined {

@@ -58,14 +58,15 @@ export interface LocalFunctionHooks {
  */
 export function localFunctions(variables: EnvironmentSource, { now, log, runLater }: LocalFunctionHooks): GatewayFunctions {
   const refusals = new WeakMap<object, ErrorCode>();
+  const observability = localObservability(log);
   const hooks: RuntimeHooks = {
     now,
     runLater,
+    observability,
     onRefusal: (event, code) => {
       if (typeof event === 'object' && event !== null) refusals.set(event, code);
     },
   };
-  const observability = localObservability(log);
   const customerEnvironment = readFunctionEnvironment('customer', variables);
   const customer = { ...customerRouteDependencies(customerEnvironment, hooks), observability };
   const handlers: Readonly<Record<GatewayHandlerName, ProxyHandler>> = {

@@ -7,6 +7,7 @@ import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseType } f
 import { AuthorizerDecisions, type RequestAuthorizerHandler } from './authorizer-decisions';
 import { policyAllows } from './evaluate-policy';
 import { gatewayResponseReply, messageReply, type Reply } from './gateway-reply';
+import type { Admission, LocalApiKeys } from './local-api-keys';
 import { overTheWire, parseProxyResult } from './lambda-results';
 import { startLoopbackServer, type Respond } from './loopback-server';
 import { bodyFields, LOCAL_ACCOUNT_ID, methodArn, proxyRequest, readBody, withIamCaller, type ProxyRequest } from './proxy-event';
@@ -50,7 +51,13 @@ export interface LocalGatewayOptions {
    * one, admin routes refuse everyone, as IAM refuses an unsigned request.
    */
   readonly adminKey?: string;
-  /** Clock (epoch ms) for the results cache and `requestTimeEpoch`. @default Date.now */
+  /**
+   * API keys and usage plans (quotas): with them, the `ciam` routes require an API key from the authorizer
+   * (`apiKeyRequired`, `apiKeySourceType: AUTHORIZER`) and are metered on its tier's plan, and the gateway serves the
+   * control-plane calls of the admin API's key sync under `/_emulator/apigateway`. @default - no quotas
+   */
+  readonly apiKeys?: LocalApiKeys;
+  /** Clock (epoch ms) for the results cache, the usage plans' meters and `requestTimeEpoch`. @default Date.now */
   readonly now?: () => number;
   /**
    * Gets one line per request: request id, method, path without the query string, status, and why the gateway
@@ -69,6 +76,14 @@ export interface LocalGateway {
 const DEBUG_HEADER = 'x-ciam-debug';
 /** API Gateway's FlushStageAuthorizersCache, on the gateway itself: local mode listens on loopback only. */
 const FLUSH_AUTHORIZER_CACHE_PATH = '/_emulator/authorizer-cache';
+/** API Gateway's control plane (API keys, usage plans), as the emulator plays it. */
+const CONTROL_PLANE_PATH = '/_emulator/apigateway';
+/** API Gateway's default answers when a usage plan refuses a request: the stack leaves these gateway responses alone. */
+const METERING_REPLIES: Readonly<Record<Exclude<Admission, 'admitted'>, readonly [number, string]>> = {
+  INVALID_API_KEY: [403, 'Forbidden'],
+  THROTTLED: [429, 'Too Many Requests'],
+  QUOTA_EXCEEDED: [429, 'Limit Exceeded'],
+};
 /** The identity admin requests carry in local mode, where the admin key stands in for IAM. */
 const LOCAL_ADMIN_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-admin`;
 const TIMED_OUT = Symbol('timed out');
@@ -116,6 +131,12 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     if (!policyAllows(decision.result.policy, event.methodArn)) {
       return { refusal: gatewayReply('ACCESS_DENIED', 'policy does not allow this method', decision.refusalCode) };
     }
+    // Metered after the authorizer ran, as in AWS: a throttled request still cost an authorizer call (or a cached one).
+    const admission = options.apiKeys?.admit(decision.result.usageIdentifierKey, now()) ?? 'admitted';
+    if (admission !== 'admitted') {
+      const [status, message] = METERING_REPLIES[admission];
+      return { refusal: messageReply(status, message, `usage plan: ${admission}`) };
+    }
     return { context: { ...decision.result.context, principalId: decision.result.principalId, integrationLatency: now() - started } };
   }
 
@@ -143,6 +164,10 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     if (method === 'DELETE' && url.pathname === FLUSH_AUTHORIZER_CACHE_PATH) {
       decisions.flush();
       return { statusCode: 202, headers: {}, body: '', note: 'authorizer cache flushed' };
+    }
+    if (options.apiKeys && url.pathname.startsWith(`${CONTROL_PLANE_PATH}/`)) {
+      const reply = options.apiKeys.controlPlane(method, url.pathname.slice(CONTROL_PLANE_PATH.length), url.searchParams, body.toString('utf8'));
+      return { ...reply, note: 'control plane' };
     }
     const match = matchRoute(options.routes, method, url.pathname);
     // API Gateway REST answers an unknown route (or method) this way, not with a 404.

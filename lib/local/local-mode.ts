@@ -1,9 +1,11 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb-client';
+import { DEFAULT_QUOTA_TIERS } from '../../lambdas/core/quota-tiers';
 import { ROUTES, routeScopesOf } from '../../lambdas/core/routes';
 import { LOCAL_TABLES } from './local-tables';
 import { startDemoCiam, type DemoCiam } from './demo-ciam';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { LocalApiKeys } from './local-api-keys';
 import { demoBackchannelLogoutUri, demoBrand, demoOpaqueBrand, readBrandsFile, seedBrands } from './local-brands';
 import { writeLocalSecretsFile } from './local-secrets';
 import { localFunctions, localFunctionVariables } from './local-functions';
@@ -71,6 +73,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 
     const functionsEndpoint = options.functionsDynamoDbEndpoint ? await options.functionsDynamoDbEndpoint(dynamodb.endpoint) : dynamodb.endpoint;
     const timers = options.timers ?? new LocalTimers(now);
+    const apiKeys = new LocalApiKeys(options.tierLimits ?? DEFAULT_QUOTA_TIERS);
     const gateway = await startLocalGateway({
       routes: [...ROUTES, ...(consumerScopes ? consumerRoutes(consumerScopes) : [])],
       functions: (gatewayUrl) =>
@@ -86,6 +89,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             allowLoopbackHttp: true,
             dynamodbEndpoint: functionsEndpoint,
             localGatewayUrl: gatewayUrl,
+            usagePlans: apiKeys.usagePlans(),
             localSecretsFile: secrets.path,
             // As a deployed authorizer gets them: the route scopes of each API it serves, by API id.
             routeScopes: { [LOCAL_API_ID]: { ...routeScopesOf(ROUTES), ...consumerScopes } },
@@ -97,6 +101,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
       stage: 'local',
       port: options.port,
       adminKey: options.adminKey,
+      apiKeys,
       now,
       log,
     });
@@ -108,9 +113,17 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
     const ciam = await startDemoCiam(options.ciamPort, { backchannelLogoutUri: demoBackchannelLogoutUri(gateway.url) });
     stops.push(() => ciam.close());
     await seedBrands(client, LOCAL_TABLE_NAMES.brandConfig, [demoBrand(ciam), demoOpaqueBrand(ciam), ...extraBrands], now);
+    await syncSeededKeys(gateway.url, options.adminKey);
     return { gatewayUrl: gateway.url, ciam, dynamodbEndpoint: dynamodb.endpoint, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Seeded brands get their API keys as any brand does, through the admin API's key sync. */
+async function syncSeededKeys(gatewayUrl: string, adminKey: string): Promise<void> {
+  const response = await fetch(`${gatewayUrl}/v1/admin/api-keys/sync`, { method: 'POST', headers: { 'x-admin-key': adminKey } });
+  const report = (await response.json()) as { ok?: boolean };
+  if (!response.ok || report.ok !== true) throw new Error(`the API keys of the seeded brands could not be made: ${response.status} ${JSON.stringify(report)}`);
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { functionEnvironmentVariables } from '../../lambdas/adapters/function-environment';
 import { ConfigValidationError } from '../../lambdas/core/errors';
+import { DEFAULT_QUOTA_TIERS, quotaTiersProblems, type QuotaTiers } from '../../lambdas/core/quota-tiers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS } from '../ciam-authorizer-defaults';
 
 /**
@@ -31,6 +32,11 @@ export interface LocalSettings {
   readonly resultsCacheTtlSeconds: number;
   /** BRAND_CACHE_TTL_SECONDS and JWKS_COOLDOWN_SECONDS, passed on to the functions. */
   readonly functionSettings: LocalFunctionSettings;
+  /**
+   * LOCAL_TIER_LIMITS: the quota tiers the emulator's usage plans enforce, as JSON, in place of the defaults (so a test
+   * meets a limit in seconds). @default DEFAULT_QUOTA_TIERS
+   */
+  readonly tierLimits?: QuotaTiers;
 }
 
 /** The functions' settings a developer may change in local mode; the contract's defaults apply to the rest. */
@@ -75,6 +81,7 @@ export function readLocalSettings(env: Readonly<Record<string, string | undefine
     ...(secretsFile === undefined ? {} : { secretsFile }),
     resultsCacheTtlSeconds: integer('AUTHORIZER_RESULTS_CACHE_TTL_SECONDS', CIAM_AUTHORIZER_DEFAULTS.resultsCacheTtl.toSeconds(), min, max),
     functionSettings,
+    tierLimits: tierLimits(value('LOCAL_TIER_LIMITS'), problems),
   };
   problems.push(...functionSettingProblems(functionSettings));
   if (problems.length > 0) throw new ConfigValidationError('ENVIRONMENT_INVALID', problems);
@@ -90,4 +97,18 @@ function functionSettingProblems(settings: LocalFunctionSettings): readonly stri
     if (err instanceof ConfigValidationError) return err.problems;
     throw err;
   }
+}
+
+function tierLimits(raw: string | undefined, problems: string[]): QuotaTiers {
+  if (raw === undefined) return DEFAULT_QUOTA_TIERS;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    problems.push('LOCAL_TIER_LIMITS is not JSON');
+    return DEFAULT_QUOTA_TIERS;
+  }
+  const found = quotaTiersProblems(value).map((problem) => `LOCAL_TIER_LIMITS: ${problem}`);
+  problems.push(...found);
+  return found.length === 0 ? (value as QuotaTiers) : DEFAULT_QUOTA_TIERS;
 }

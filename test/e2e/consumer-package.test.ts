@@ -22,7 +22,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { MockIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { CiamAuthorizer } from 'ciam-gateway';
+import { CiamAuthorizer, DEFAULT_QUOTA_TIERS, usagePlanParameterName, type QuotaTiers } from 'ciam-gateway';
 
 class OrdersStack extends Stack {
   constructor(scope: Construct, id: string) {
@@ -47,9 +47,22 @@ class PartnerStack extends Stack {
   }
 }
 
+/** Opts in to quotas: its stage joins the deployed stage's tier plans, named by the exported tier types. */
+class QuotaPartnerStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const tiers: QuotaTiers = DEFAULT_QUOTA_TIERS;
+    const shared = CiamAuthorizer.fromStage(this, 'Shared', { stage: '${STAGE}', quotaTiers: Object.keys(tiers) });
+    const api = new RestApi(this, 'Partner');
+    api.root.addResource('offers').addMethod('GET', new MockIntegration(), { authorizer: shared.authorizerFor(api, { quotas: true }) });
+    this.templateOptions.description = usagePlanParameterName('${STAGE}', 'standard');
+  }
+}
+
 const app = new App({ outdir: process.argv[2] });
 new OrdersStack(app, 'Orders');
 new PartnerStack(app, 'Partner');
+new QuotaPartnerStack(app, 'QuotaPartner');
 app.synth();
 `;
 
@@ -252,6 +265,14 @@ describe('the packed package, installed into an empty app', () => {
     const outdir = path.join(work, 'cdk.out-ts');
     await run('node', [path.join('built', 'app.js'), outdir], app);
     expectConsumerAssembly(outdir);
+    // quotas: true on fromStage: API keys from the authorizer, and one plan join per tier, found by its SSM parameter.
+    const quotaPartner = templateOf(outdir, 'QuotaPartner');
+    expect(ofType(quotaPartner, 'AWS::ApiGateway::RestApi').map(([, api]) => api.Properties.ApiKeySourceType)).toEqual(['AUTHORIZER']);
+    expect(ofType(quotaPartner, 'Custom::AWS')).toHaveLength(2);
+    expect(Object.values(quotaPartner.Parameters ?? {}).map((p) => p.Default).filter((name) => String(name).includes('usage-plans')).sort()).toEqual([
+      `/ciam-gateway/${STAGE}/usage-plans/premium`,
+      `/ciam-gateway/${STAGE}/usage-plans/standard`,
+    ]);
   }, 90_000);
 
   it('synthesizes from JavaScript with require()', async () => {

@@ -69,8 +69,9 @@ it('refuses a token in use within the brand-cache TTL + 10 s of a disable, on ev
   expect(disabled).toMatchObject({ code: EXIT.ok, err: '' });
   expect(disabled.out).toMatch(/^flushed the authorizer caches of 1 API stage; again at \S+Z, once the authorizers' brand caches have run out$/m);
   // The flush let the token through to an authorizer whose brand cache still says active: API Gateway caches that Allow
-  // for its 300 s, which is what the follow-up flush is for.
-  expect(await statuses('stop', token)).toEqual([200, 200]);
+  // for its 300 s, which is what the follow-up flush is for. Its usage plan refuses it meanwhile: the disable disabled
+  // the brand's API key too (403 from the gateway).
+  expect(await statuses('stop', token)).toEqual([403, 403]);
 
   await advance(BUDGET_SECONDS);
   expect(await statuses('stop', token)).toEqual([401, 401]);

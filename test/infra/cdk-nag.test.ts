@@ -1,8 +1,10 @@
-import { Validations, type PolicyViolation } from 'aws-cdk-lib';
+import { Stack, Validations, type PolicyViolation } from 'aws-cdk-lib';
+import { AuthorizationType, MockIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '../../lambdas/core/routes';
-import { gatewayStack } from './infra-test-support';
+import { CiamAuthorizer } from '../../lib/ciam-authorizer';
+import { gatewayStack, testApp } from './infra-test-support';
 
 /** AwsSolutions findings still standing after acknowledgements, as `rule at path` lines (readable when it fails). */
 function unacknowledgedFindings(scope: IConstruct): string[] {
@@ -90,7 +92,11 @@ describe('cdk-nag AwsSolutions without acknowledgements', () => {
       'AwsSolutions-COG4',
       'AwsSolutions-IAM5[Resource::*]',
       // The admin function flushes the authorizer caches of API stages registered at run time (see below).
+      // The admin function keeps brands' API keys, made at run time, in the tier plans (lib/brand-quota-plans.ts).
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/apikeys/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/*/stages/*/cache/authorizers]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<CiamAuthorizerQuotaPlansTierpremium271A97A7>/keys/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/usageplans/<CiamAuthorizerQuotaPlansTierstandard004DC26E>/keys/*]',
       // The authorizer and admin functions read the secrets of brands onboarded at run time, under the stage's prefix.
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:ciam-gateway/dev/brands/*]',
       'AwsSolutions-L1',
@@ -110,5 +116,16 @@ describe('cdk-nag AwsSolutions without acknowledgements', () => {
       (route) => `AwsSolutions-APIG4 (error) at ${methodPath(route)}/Resource`,
     );
     expect(findings.filter((finding) => finding.startsWith('AwsSolutions-APIG4 '))).toEqual(publicMethods);
+  });
+});
+
+describe("cdk-nag AwsSolutions on a consumer's stack that opts in to quotas (CiamAuthorizer.fromStage)", () => {
+  test("leaves only the consumer's own API findings: the plans' custom resource function is acknowledged", () => {
+    const stack = new Stack(testApp(), 'Orders');
+    const ciam = CiamAuthorizer.fromStage(stack, 'Ciam', { stage: 'prod' });
+    const api = new RestApi(stack, 'OrdersApi', { cloudWatchRole: false });
+    api.root.addResource('orders').addMethod('GET', new MockIntegration(), { authorizer: ciam.authorizerFor(api, { quotas: true }), authorizationType: AuthorizationType.CUSTOM });
+    const findings = unacknowledgedFindings(stack).filter((finding) => !finding.includes(' at Orders/OrdersApi/'));
+    expect(findings).toEqual([]);
   });
 });

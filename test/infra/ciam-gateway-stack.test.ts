@@ -2,6 +2,7 @@ import 'aws-cdk-lib/testhelpers/jest-autoclean';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { DEFAULT_QUOTA_TIERS } from '../../lambdas/core/quota-tiers';
 import { ROUTES, type RouteDefinition } from '../../lambdas/core/routes';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE, TABLES } from '../../lib/table-definitions';
 import type { CiamGatewayStack } from '../../lib/ciam-gateway-stack';
@@ -46,6 +47,7 @@ const ADMIN_ROUTES = [
   'POST /v1/admin/brands/{brandId}/revocations',
   'GET /v1/admin/brands/{brandId}/revocations',
   'POST /v1/admin/checks',
+  'POST /v1/admin/api-keys/sync',
 ];
 
 /** The API and its stage, by name, for `renderResource`. */
@@ -326,7 +328,7 @@ describe('API stage', () => {
 describe('brand admin API', () => {
   const adminRoutes = ROUTES.filter((route) => route.auth === 'admin');
 
-  test('ROUTES holds exactly the ten admin routes as admin routes', () => {
+  test('ROUTES holds exactly the eleven admin routes as admin routes', () => {
     expect(adminRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(ADMIN_ROUTES);
   });
 
@@ -372,9 +374,10 @@ describe('brand admin API', () => {
       `${STAGE_ARN}/POST/v1/admin/brands/*/revocations`,
       `${STAGE_ARN}/GET/v1/admin/brands/*/revocations`,
       `${STAGE_ARN}/POST/v1/admin/checks`,
+      `${STAGE_ARN}/POST/v1/admin/api-keys/sync`,
     ];
 
-    test('allows execute-api:Invoke on exactly the ten admin methods of the stage, and nothing else', () => {
+    test('allows execute-api:Invoke on exactly the eleven admin methods of the stage, and nothing else', () => {
       expect(permissions(operatorStatements, API_NAMES(granted)).sort()).toEqual(
         ADMIN_METHOD_ARNS.map((arn) => `Allow execute-api:Invoke on ${arn}`).sort(),
       );
@@ -384,7 +387,7 @@ describe('brand admin API', () => {
       expect(grant.success).toBe(true);
     });
 
-    test('adminInvokeArns are those ten ARNs, in ROUTES order', () => {
+    test('adminInvokeArns are those eleven ARNs, in ROUTES order', () => {
       expect(granted.adminInvokeArns.map((arn) => renderResource(granted.resolve(arn), API_NAMES(granted)))).toEqual(ADMIN_METHOD_ARNS);
     });
 
@@ -416,8 +419,9 @@ describe('SSM parameters for other stacks and apps', () => {
     });
   });
 
-  test('has exactly those six parameters', () => {
-    template.resourceCountIs('AWS::SSM::Parameter', 6);
+  // The two more: each quota tier's usage plan id (test/infra/brand-quotas.test.ts).
+  test('has exactly those six parameters and one per quota tier', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 6 + Object.keys(DEFAULT_QUOTA_TIERS).length);
   });
 });
 

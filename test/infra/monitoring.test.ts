@@ -73,6 +73,22 @@ describe('the dashboard and alarms of the stack', () => {
     }
     expect(body).toContain('GROUP BY outcome');
   });
+
+  // Usage plans publish no metric: the quota panels read the access log, whose lines carry the brand and the reason.
+  test("has quota panels: the usage plans' 429s and key refusals over time and by brand, from the stage's access log", () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const rendered = (value: unknown): string =>
+      typeof value === 'string' ? value : 'Fn::Join' in (value as object) ? (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(rendered).join('') : `<${(value as { Ref: string }).Ref}>`;
+    const { widgets } = JSON.parse(rendered(dashboard?.Properties.DashboardBody)) as { widgets: { type: string; properties: { title: string; query?: string } }[] };
+    const logGroupId = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.includes('AccessLogs')) as string;
+    const source = `SOURCE '<${logGroupId}>' | filter responseType in ['THROTTLED', 'QUOTA_EXCEEDED', 'INVALID_API_KEY']\n| `;
+    expect(widgets.filter((widget) => widget.type === 'log').map(({ properties }) => [properties.title, properties.query])).toEqual([
+      ['Usage plans: throttled and over quota', `${source}stats count(*) as requests by bin(5m), responseType`],
+      ['Top brands: throttled, over quota, key refused', `${source}stats count(*) as requests by brand, responseType\n| sort requests desc\n| limit 10`],
+    ]);
+    const format = JSON.parse(template.findResources('AWS::ApiGateway::Stage')[Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0] as string]?.Properties.AccessLogSetting.Format);
+    expect(format).toMatchObject({ brand: '$context.authorizer.brandId', responseType: '$context.error.responseType', apiKeyId: '$context.identity.apiKeyId', status: '$context.status' });
+  });
 });
 
 describe('alarm options', () => {

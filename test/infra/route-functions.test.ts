@@ -66,6 +66,7 @@ const EXPECTED_DYNAMODB_PERMISSIONS: Readonly<Record<RouteHandlerName, readonly 
   'admin-brands': [
     `Allow dynamodb:GetItem on ${BRAND}`,
     `Allow dynamodb:PutItem on ${BRAND}`,
+    `Allow dynamodb:UpdateItem on ${BRAND}`,
     `Allow dynamodb:Scan on ${BRAND}`,
     `Allow dynamodb:PutItem on ${AUDIT}`,
     `Allow dynamodb:GetItem on ${REVOCATIONS}`,
@@ -113,11 +114,11 @@ describe('DynamoDB permissions', () => {
     expect([...new Set(actions)].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
   });
 
-  test('only the revocation writers may UpdateItem, and only the revocation table', () => {
+  test('only the revocation writers may UpdateItem, and only the revocation table; the admin API also the brand table (a brand\'s API key)', () => {
     const updates = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
       dynamoDbPermissions((policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement, tableIds).filter((permission) => permission.includes(' dynamodb:UpdateItem ')),
     );
-    expect(new Set(updates)).toEqual(new Set([`Allow dynamodb:UpdateItem on ${REVOCATIONS}`]));
+    expect(new Set(updates)).toEqual(new Set([`Allow dynamodb:UpdateItem on ${REVOCATIONS}`, `Allow dynamodb:UpdateItem on ${BRAND}`]));
   });
 
   test('only the admin function may Scan, and only the brand table', () => {
@@ -155,7 +156,7 @@ describe('environment', () => {
   });
 
   // The stage also names the registry of API stages whose authorizer caches it flushes (/ciam-gateway/dev/apis).
-  test('admin-brands gets the stage, the brand and audit table names, audit retention, brand cache TTL and the follow-up flush queue', () => {
+  test('admin-brands gets the stage, the brand and audit table names, audit retention, brand cache TTL the follow-up flush queue and the tier plans', () => {
     expect(functionProperties(ADMIN_HANDLER).Environment).toEqual({
       Variables: {
         STAGE: 'dev',
@@ -165,6 +166,7 @@ describe('environment', () => {
         AUDIT_RETENTION_DAYS: '30',
         BRAND_CACHE_TTL_SECONDS: '30',
         AUTHORIZER_CACHE_FLUSH_QUEUE_URL: { Ref: logicalIdOfConstruct(followUpQueue()) },
+        USAGE_PLANS: JSON.stringify({ standard: 'ciam-gateway-dev-standard', premium: 'ciam-gateway-dev-premium' }),
         ...POWERTOOLS(ADMIN_HANDLER),
       },
     });
@@ -209,10 +211,20 @@ describe('admin function', () => {
         'Allow xray:PutTraceSegments on *',
         `Allow dynamodb:GetItem on ${BRAND}`,
         `Allow dynamodb:PutItem on ${BRAND}`,
+        `Allow dynamodb:UpdateItem on ${BRAND}`,
         `Allow dynamodb:Scan on ${BRAND}`,
         `Allow dynamodb:PutItem on ${AUDIT}`,
         `Allow dynamodb:GetItem on ${REVOCATIONS}`,
         `Allow dynamodb:UpdateItem on ${REVOCATIONS}`,
+        // Brands' API keys (lib/brand-quota-plans.ts): keys made at run time, moved between the tier plans.
+        'Allow apigateway:GET on arn:${aws}:apigateway:${region}::/usageplans',
+        'Allow apigateway:GET on arn:${aws}:apigateway:${region}::/apikeys',
+        'Allow apigateway:POST on arn:${aws}:apigateway:${region}::/apikeys',
+        'Allow apigateway:PATCH on arn:${aws}:apigateway:${region}::/apikeys/*',
+        'Allow apigateway:POST on arn:${aws}:apigateway:${region}::/usageplans/${CiamAuthorizerQuotaPlansTierpremium271A97A7}/keys',
+        'Allow apigateway:POST on arn:${aws}:apigateway:${region}::/usageplans/${CiamAuthorizerQuotaPlansTierstandard004DC26E}/keys',
+        'Allow apigateway:DELETE on arn:${aws}:apigateway:${region}::/usageplans/${CiamAuthorizerQuotaPlansTierpremium271A97A7}/keys/*',
+        'Allow apigateway:DELETE on arn:${aws}:apigateway:${region}::/usageplans/${CiamAuthorizerQuotaPlansTierstandard004DC26E}/keys/*',
         // ?flushAuthorizerCache=true: the API stages registered for the dev authorizer, read from SSM (that path only,
         // not recursive), then FlushStageAuthorizersCache on each: their ids are only known at run time.
         'Allow ssm:GetParametersByPath on arn:${aws}:ssm:${region}:${account}:parameter/ciam-gateway/dev/apis',

@@ -1,4 +1,5 @@
 import 'aws-cdk-lib/testhelpers/jest-autoclean';
+import { DEFAULT_QUOTA_TIERS } from '../../lambdas/core/quota-tiers';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -17,6 +18,7 @@ describe('resolveStageConfig', () => {
       removalPolicy: RemovalPolicy.DESTROY,
       pointInTimeRecovery: true,
       tracing: true,
+      quotaTiers: DEFAULT_QUOTA_TIERS,
     });
   });
 
@@ -30,6 +32,8 @@ describe('resolveStageConfig', () => {
       removalPolicy: RemovalPolicy.RETAIN,
       pointInTimeRecovery: true,
       tracing: true,
+      quotaTiers: DEFAULT_QUOTA_TIERS,
+      authorizerReservedConcurrency: 100,
     });
   });
 

@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { LocalApiKeys } from '../../lib/local/local-api-keys';
 
 /**
- * One loopback server that answers the three AWS APIs the authorizer-cache flushes call, on their real wire formats,
- * so the real SDK clients talk to it: SSM's GetParametersByPath (the API stage registry, paged), API Gateway's
- * FlushStageAuthorizersCache, and SQS's SendMessage (recorded, with the body's MD5 the SDK checks).
+ * One loopback server that answers the AWS APIs the admin API calls, on their real wire formats, so the real SDK
+ * clients talk to it: SSM's GetParametersByPath (the API stage registry, paged), API Gateway's
+ * FlushStageAuthorizersCache, SQS's SendMessage (recorded, with the body's MD5 the SDK checks), and, given the
+ * emulator's API keys and usage plans, API Gateway's API key and usage plan calls.
  */
 export interface RecordedRequest {
   readonly method: string;
@@ -27,6 +29,10 @@ export interface ControlPlaneBehaviour {
   missingApis?: readonly string[];
   /** SQS refuses SendMessage (as for a deleted queue). */
   queueMissing?: boolean;
+  /** API keys and usage plans (the emulator's, on the same wire format). @default - none: those calls get 400 */
+  apiKeys?: LocalApiKeys;
+  /** API Gateway answers every API key and usage plan call 503. */
+  apiKeysUnavailable?: boolean;
 }
 
 const CLIENT_SETTINGS = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 } as const;
@@ -103,6 +109,16 @@ export class FakeAwsControlPlane {
       if (this.behaviour.queueMissing) return json(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
       const { MessageBody } = JSON.parse(request.body) as { MessageBody: string };
       return json(200, { MessageId: `m-${this.requests.length}`, MD5OfMessageBody: createHash('md5').update(MessageBody).digest('hex') });
+    }
+    const url = new URL(request.url, 'http://control-plane');
+    if (this.behaviour.apiKeys && /^\/(apikeys|usageplans)(\/|$)/.test(url.pathname)) {
+      if (this.behaviour.apiKeysUnavailable) {
+        res.writeHead(503, { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailableException' }).end(JSON.stringify({ message: 'unavailable' }));
+        return;
+      }
+      const reply = this.behaviour.apiKeys.controlPlane(request.method, url.pathname, url.searchParams, request.body);
+      res.writeHead(reply.statusCode, reply.headers).end(reply.body);
+      return;
     }
     const flush = /^\/restapis\/([^/]+)\/stages\/[^/]+\/cache\/authorizers$/.exec(request.url);
     if (request.method === 'DELETE' && flush) {

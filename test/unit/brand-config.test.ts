@@ -30,7 +30,14 @@ describe('parseBrandConfig', () => {
       clockToleranceSeconds: 60,
       maxTokenAgeSeconds: 86_400,
       fieldMappings: {},
+      tier: 'standard',
     });
+  });
+
+  it('takes a tier name, and refuses one that is no tier name', () => {
+    expect(parseBrandConfig({ ...minimalBrandInput(), tier: 'premium' }, PUBLIC).tier).toBe('premium');
+    expect(() => parseBrandConfig({ ...minimalBrandInput(), tier: 'Premium!' }, PUBLIC)).toThrow('tier: must match');
+    expect(() => parseBrandConfig({ ...minimalBrandInput(), tier: 3 }, PUBLIC)).toThrow('tier: must match');
   });
 
   it('keeps explicit settings', () => {

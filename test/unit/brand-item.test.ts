@@ -1,4 +1,5 @@
 import { parseStoredBrand, toBrandItem, type StoredBrand } from '../../lambdas/adapters/brand-item';
+import { BrandConfigRepository } from '../../lambdas/adapters/brand-config-repository';
 import { UpstreamError } from '../../lambdas/core/errors';
 import { brand } from './fixtures';
 
@@ -15,6 +16,28 @@ describe('the brand item format', () => {
   it('reads back exactly what it wrote', () => {
     // Through JSON, as DynamoDB would store it: nothing may depend on object identity.
     expect(parseStoredBrand(JSON.parse(JSON.stringify(toBrandItem(stored))), PUBLIC)).toEqual(stored);
+  });
+
+  it("keeps the brand's API key beside the config, never in it, and reads a malformed one as none", () => {
+    const keyed: StoredBrand = { ...stored, usageKey: { id: 'k1', value: 'v'.repeat(40) } };
+    const item = JSON.parse(JSON.stringify(toBrandItem(keyed))) as Record<string, unknown>;
+    expect(item.usageKey).toEqual({ id: 'k1', value: 'v'.repeat(40) });
+    const read = parseStoredBrand(item, PUBLIC);
+    expect(read).toEqual(keyed);
+    expect(JSON.stringify(read.config)).not.toContain('v'.repeat(40));
+    expect(parseStoredBrand({ ...item, usageKey: { id: 'k1' } }, PUBLIC)).toEqual(stored);
+  });
+
+  it('gives the authorizer the key value with the config, from the one read', async () => {
+    const reads: string[] = [];
+    const repository = new BrandConfigRepository({
+      getItem: async (_table, key) => {
+        reads.push(key.brandId as string);
+        return toBrandItem({ ...stored, usageKey: { id: 'k1', value: 'v'.repeat(40) } });
+      },
+    }, 'brands', PUBLIC);
+    expect(await repository.get('brand-a')).toEqual({ ...stored.config, usageIdentifierKey: 'v'.repeat(40) });
+    expect(reads).toEqual(['brand-a']);
   });
 
   it('refuses an item that no longer validates, naming the brand and the problem', () => {

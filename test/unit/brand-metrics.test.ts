@@ -4,6 +4,7 @@
  */
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { flushMetrics } from '../../lambdas/adapters/observability';
+import { createOpaqueTokenValidation } from '../../lambdas/adapters/opaque-token-validation';
 import type { AuthorizationDecision } from '../../lambdas/core/authorize-request';
 import { InternalError, TokenError, UpstreamError, type CiamGatewayError } from '../../lambdas/core/errors';
 import { JwksCache } from '../../lambdas/core/jwks-cache';
@@ -11,7 +12,7 @@ import { createAuthorizerHandler } from '../../lambdas/handlers/authorizer';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
 import { createRegisterCustomerHandler } from '../../lambdas/handlers/register-customer';
 import { makeKey } from '../support/tokens';
-import { fakeClock, fakeJwksSource } from './fixtures';
+import { brand, fakeClock, fakeJwksSource, ISSUER, NOW } from './fixtures';
 import { customerEvent, customerRoute } from './handlers/customer-route-fakes';
 
 // Read when Powertools is first loaded, which observability.ts does lazily: after these lines.
@@ -184,6 +185,59 @@ describe('per-brand customer route metrics, from the EMF output', () => {
       ['refused', 1],
       ['link_created', 1],
       ['registered', 1],
+    ]);
+  });
+});
+
+describe("per-brand introspection and userinfo metrics of the authorizer's opaque tokens, from the EMF output", () => {
+  const INTROSPECTION = { endpoint: 'https://login.brand-a.example/introspect', clientId: 'gateway', clientSecretRef: 'ciam-gateway/prod/brands/brand-a/introspection', authMethod: 'client_secret_basic' as const };
+  const introspected = brand({ tokenFormat: 'opaque', opaqueValidation: 'introspection', introspection: INTROSPECTION, introspectionCacheTtlSeconds: 60, requiredScopes: [] });
+  const viaUserinfo = brand({ brandId: 'brand-b', tokenFormat: 'opaque', opaqueValidation: 'userinfo', introspectionCacheTtlSeconds: 60, requiredScopes: [] });
+  const active = { active: true, sub: 'user-1', client_id: 'client-a', iss: ISSUER, exp: NOW + 300, iat: NOW - 10 };
+
+  /** The validator over endpoints that answer `answers` in turn, on a clock that moves 40 ms at each reading. */
+  function validator(answers: { introspection?: () => Promise<unknown>; userinfo?: () => Promise<Record<string, unknown>> }) {
+    let at = NOW * 1000;
+    return createOpaqueTokenValidation({
+      introspection: { introspect: answers.introspection ?? (async () => active) },
+      userinfo: { fetchUserinfo: (answers.userinfo ?? (async () => ({ sub: 'user-1' }))) as never },
+      now: () => (at += 40),
+    });
+  }
+
+  it('times each introspection call under its brand, and none for an answer it kept', async () => {
+    const validate = validator({});
+    const lines = await emfOf(async () => {
+      await validate('opaque-token-1', introspected);
+      await validate('opaque-token-1', introspected); // cached: no call, nothing timed
+      await validate('opaque-token-2', introspected);
+    });
+    expect(brandLines(lines)).toEqual([{ dimensions: ['service', 'brand'], values: { service: 'ciam-gateway', brand: 'brand-a', IntrospectionLatency: [40, 40] } }]);
+  });
+
+  it('counts an endpoint that fails as an introspection error, published at once, but not a token it calls inactive', async () => {
+    const down = validator({ introspection: async () => Promise.reject(new UpstreamError('INTROSPECTION_UNAVAILABLE', 'answered 500')) });
+    const failed = await emfOf(() => expect(down('opaque-token-1', introspected)).rejects.toThrow(UpstreamError));
+    expect(brandLines(failed).map((line) => line.values)).toEqual([
+      { service: 'ciam-gateway', brand: 'brand-a', IntrospectionErrors: 1 },
+      { service: 'ciam-gateway', brand: 'brand-a', IntrospectionLatency: 40 },
+    ]);
+
+    const inactive = validator({ introspection: async () => ({ active: false }) });
+    const refused = await emfOf(() => expect(inactive('opaque-token-1', introspected)).rejects.toThrow(TokenError));
+    expect(brandLines(refused).map((line) => line.values)).toEqual([{ service: 'ciam-gateway', brand: 'brand-a', IntrospectionLatency: 40 }]);
+  });
+
+  it('times a userinfo validation and counts its failure under UserinfoLatency and UserinfoErrors, not a token the endpoint refused', async () => {
+    const lines = await emfOf(async () => {
+      await validator({})('opaque-token-1', viaUserinfo);
+      await expect(validator({ userinfo: async () => Promise.reject(new UpstreamError('USERINFO_UNAVAILABLE', 'timeout')) })('opaque-token-2', viaUserinfo)).rejects.toThrow(UpstreamError);
+      await expect(validator({ userinfo: async () => Promise.reject(new TokenError('USERINFO_TOKEN_REJECTED', '401')) })('opaque-token-3', viaUserinfo)).rejects.toThrow(TokenError);
+    });
+    // The failure is published at once, with the first call's latency; the other two calls' after.
+    expect(brandLines(lines).map((line) => line.values)).toEqual([
+      { service: 'ciam-gateway', brand: 'brand-b', UserinfoLatency: 40, UserinfoErrors: 1 },
+      { service: 'ciam-gateway', brand: 'brand-b', UserinfoLatency: [40, 40] },
     ]);
   });
 });

@@ -62,7 +62,7 @@ describe('readFunctionEnvironment', () => {
     });
     expect(readFunctionEnvironment('admin', everything)).toEqual({
       stage: 'local', brandTableName: 'brands', revocationsTableName: 'revocations', brandCacheTtlSeconds: 0, auditTableName: 'audit', auditRetentionDays: 30,
-      localGatewayUrl: 'http://127.0.0.1:3000', authorizerCacheFlushQueueUrl: undefined, ...local, ...powertools, ...secrets,
+      localGatewayUrl: 'http://127.0.0.1:3000', usagePlans: {}, authorizerCacheFlushQueueUrl: undefined, ...local, ...powertools, ...secrets,
     });
   });
 

@@ -49,6 +49,12 @@ describe('createAuthorizerHandler', () => {
     expect([observability.refusals, refusals]).toEqual([[], []]);
   });
 
+  it("returns the brand's API key as usageIdentifierKey, for API Gateway's usage plans, when the brand has one", async () => {
+    const { handle } = setup(async () => ({ ...decision(), usageIdentifierKey: 'k'.repeat(40) }));
+    expect(await handle(authorizerEvent(GOOD_HEADERS))).toMatchObject({ principalId: 'brand-a|user-1', usageIdentifierKey: 'k'.repeat(40) });
+    expect(await setup(async () => decision()).handle(authorizerEvent(GOOD_HEADERS))).not.toHaveProperty('usageIdentifierKey');
+  });
+
   it('refuses with exactly Error("Unauthorized"), reports the stable code, and tells the local hook', async () => {
     const { handle, refusals, observability } = setup(async () => {
       throw new TokenError('KEY_NOT_FOUND', 'no key with kid k9');
