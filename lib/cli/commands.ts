@@ -1,4 +1,6 @@
 import { PRESETS } from '../../lambdas/core/provider-presets';
+import { startConsole } from '../console/console-server';
+import { emulatorMetrics } from '../console/metrics-view';
 import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client';
 import { brandToPut, type BrandSource } from './brand-to-put';
 import { CliError, EXIT, UsageError } from './cli-error';
@@ -251,6 +253,32 @@ export const COMMANDS: readonly Command[] = [
       if ((sub === undefined) === (sid === undefined)) throw new UsageError('name exactly one of --sub and --sid');
       const { body } = await requestAdmin(targetOf(context), 'POST', brandPath(brandId, '/revocations'), { body: sub === undefined ? { sid } : { sub }, about: { brandId } });
       context.print(`revoked ${body.revoked === 'session' ? `session ${String(sid)}` : `subject ${String(sub)}`} of ${brandId}`, body);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'console',
+    summary: 'start the operator console: a web app on 127.0.0.1 to onboard, check, change, disable and watch brands',
+    details:
+      'Prints the URL to open (it carries a session token; keep it to yourself) and runs until Ctrl-C. The console\'s\n' +
+      'server calls the admin API as the other commands do (your AWS credentials, or local mode\'s admin key); the\n' +
+      'browser never gets them. In local mode the charts read the emulator\'s metrics.',
+    args: [],
+    options: ['port'],
+    admin: true,
+    examples: ['ciam-gateway console --endpoint http://127.0.0.1:3000 --admin-key local-admin-key', 'ciam-gateway console --endpoint https://abc123.execute-api.eu-west-1.amazonaws.com/prod'],
+    run: async (context) => {
+      const target = targetOf(context);
+      const port = optionString(context, 'port') ?? '0';
+      if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError('--port must be a port number');
+      const running = await startConsole({ target, port: Number(port), metrics: emulatorMetrics(target.endpoint) });
+      context.io.out(`console for ${target.endpoint}: open ${running.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await running.close();
       return EXIT.ok;
     },
   },

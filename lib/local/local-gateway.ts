@@ -5,6 +5,8 @@ import type { ProxyHandler } from '../../lambdas/adapters/proxy-response';
 import type { ErrorCode } from '../../lambdas/core/errors';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseType } from '../gateway-responses';
 import { AuthorizerDecisions, type RequestAuthorizerHandler } from './authorizer-decisions';
+import { EMULATOR_METRICS_PATH } from '../emulator-metrics';
+import { DecisionMetrics } from './decision-metrics';
 import { policyAllows } from './evaluate-policy';
 import { gatewayResponseReply, messageReply, type Reply } from './gateway-reply';
 import { overTheWire, parseProxyResult } from './lambda-results';
@@ -93,6 +95,7 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     now,
     refusalCodeOf: functions.refusalCodeOf,
   });
+  const metrics = new DecisionMetrics(now);
 
   const gatewayReply = (type: GatewayResponseType, note: string, code?: ErrorCode): Reply =>
     gatewayResponseReply(GATEWAY_RESPONSES[type], code ? `${note}: ${code}` : note, code ? { [DEBUG_HEADER]: code } : {});
@@ -103,8 +106,15 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     return expected.length === given.length && timingSafeEqual(expected, given);
   };
 
-  /** The proxy event's `requestContext.authorizer`, or the gateway response that ends the request. */
+  /** The proxy event's `requestContext.authorizer`, or the gateway response that ends the request; counted per brand. */
   async function authorize(request: ProxyRequest): Promise<{ refusal: Reply } | { context: Record<string, unknown> }> {
+    const outcome = await decideAndApply(request);
+    const refusal = 'refusal' in outcome ? (outcome.refusal.headers[DEBUG_HEADER] ?? outcome.refusal.note ?? 'refused') : undefined;
+    metrics.record(headerValue(request.headers, 'x-brand-id'), refusal === undefined ? undefined : String(refusal));
+    return outcome;
+  }
+
+  async function decideAndApply(request: ProxyRequest): Promise<{ refusal: Reply } | { context: Record<string, unknown> }> {
     const event: APIGatewayRequestAuthorizerEvent = { type: 'REQUEST', methodArn: methodArn(request), ...request, requestContext: { ...request.requestContext, authorizer: undefined } };
     const started = now();
     const decision = await decisions.decide(event);
@@ -143,6 +153,9 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     if (method === 'DELETE' && url.pathname === FLUSH_AUTHORIZER_CACHE_PATH) {
       decisions.flush();
       return { statusCode: 202, headers: {}, body: '', note: 'authorizer cache flushed' };
+    }
+    if (method === 'GET' && url.pathname === EMULATOR_METRICS_PATH) {
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(metrics.snapshot()) };
     }
     const match = matchRoute(options.routes, method, url.pathname);
     // API Gateway REST answers an unknown route (or method) this way, not with a 404.
