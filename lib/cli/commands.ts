@@ -1,4 +1,5 @@
 import { PRESETS } from '../../lambdas/core/provider-presets';
+import { cloudWatchClient, cloudWatchMetrics } from '../console/cloudwatch-metrics';
 import { startConsole } from '../console/console-server';
 import { emulatorMetrics } from '../console/metrics-view';
 import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client';
@@ -262,7 +263,8 @@ export const COMMANDS: readonly Command[] = [
     details:
       'Prints the URL to open (it carries a session token; keep it to yourself) and runs until Ctrl-C. The console\'s\n' +
       'server calls the admin API as the other commands do (your AWS credentials, or local mode\'s admin key); the\n' +
-      'browser never gets them. In local mode the charts read the emulator\'s metrics.',
+      'browser never gets them. The charts read CloudWatch with the same credentials (see grantConsole), or in local\n' +
+      'mode the emulator\'s metrics.',
     args: [],
     options: ['port'],
     admin: true,
@@ -271,7 +273,9 @@ export const COMMANDS: readonly Command[] = [
       const target = targetOf(context);
       const port = optionString(context, 'port') ?? '0';
       if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError('--port must be a port number');
-      const running = await startConsole({ target, port: Number(port), metrics: emulatorMetrics(target.endpoint) });
+      // Local mode (the admin key) keeps its decisions in the emulator; a deployed stage in CloudWatch.
+      const metrics = target.adminKey ? emulatorMetrics(target.endpoint) : cloudWatchMetrics(cloudWatchClient(target.region));
+      const running = await startConsole({ target, port: Number(port), metrics });
       context.io.out(`console for ${target.endpoint}: open ${running.url}`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

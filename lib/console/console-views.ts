@@ -243,7 +243,7 @@ function activity(data: BrandActivity): VNode {
   if (data.minutes.length === 0) return html`<p>No decisions in the last hour.</p>`;
   return html`
     <div class="chart" data-series=${JSON.stringify({ at: data.minutes.map((m) => m.at), allowed: data.minutes.map((m) => m.allowed), denied: data.minutes.map((m) => m.deniedTotal) })}></div>
-    <table>
+    <table class="decisions">
       <thead><tr><th scope="col">Minute (UTC)</th><th scope="col">Allowed</th><th scope="col">Denied</th><th scope="col">Denied by reason</th></tr></thead>
       <tbody>${data.minutes.map((m) => html`<tr><td>${new Date(m.at * 1000).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${m.allowed}</td><td>${m.deniedTotal}</td><td>${Object.entries(m.denied).map(([reason, n]) => `${reason} ${n}`).join(', ')}</td></tr>`)}</tbody>
     </table>`;

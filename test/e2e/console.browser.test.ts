@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../lib/console/console-server';
 import { emulatorMetrics } from '../../lib/console/metrics-view';
 import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
+import { userAccessToken } from '../../lib/local/demo-login';
 import type { LocalMode } from '../../lib/local/local-mode';
 import { launchChromium, type Browser } from './console-browser';
 import { startE2eLocalMode } from './e2e-local-mode';
@@ -105,6 +106,32 @@ it('disables and enables a brand, and lists the changes in its audit trail', asy
   expect(await (await admin('/console-edit')).json()).toMatchObject({ status: 'active' });
   expect(await text('[role=status]')).toContain('Enabled');
   expect(await page.locator('section', { hasText: 'Audit trail' }).locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+}, 60_000);
+
+it('charts the brand\'s recent decisions from the emulator\'s metrics, with the numbers in a table too', async () => {
+  const whoami = async (token: string) => (await fetch(`${local.gatewayUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token}`, 'x-brand-id': 'console-shop' } })).status;
+  expect(await whoami(await userAccessToken(local.ciam.issuer, 'olive', 'openid loyalty'))).toBe(200);
+  expect(await whoami('not-a-token')).toBe(401);
+  await page.goto(`${consoleApp.origin}/brands/console-shop`);
+  // The two requests may fall in two minutes: the totals are what is known.
+  const rows = await page.locator('table.decisions tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const total = (column: number) => rows.reduce((sum, row) => sum + Number(row[column]), 0);
+  expect([total(1), total(2)]).toEqual([1, 1]);
+  expect(rows.map((row) => row[3]).filter(Boolean)).toEqual(['TOKEN_MALFORMED 1']);
+  // uPlot, served by the console under its CSP, drew the chart.
+  await page.locator('.chart canvas').waitFor();
+  await page.goto(consoleApp.origin);
+  expect(await page.getByRole('row', { name: /console-shop/ }).getByRole('cell').last().textContent()).toMatch(/^50% denied of 2/);
+}, 60_000);
+
+it('revokes a subject of a brand, as its audit trail then shows', async () => {
+  await page.goto(`${consoleApp.origin}/brands/console-shop`);
+  await page.getByLabel('What').selectOption('sub');
+  await page.getByLabel('Value').fill('olive-sub');
+  await submit('Revoke');
+  expect(await text('[role=status]')).toBe('Revoked.');
+  const revocation = await (await admin('/console-shop/revocations?sub=olive-sub')).json() as { revocation: unknown };
+  expect(revocation.revocation).toMatchObject({ source: 'admin' });
 }, 60_000);
 
 it('renders a hostile display name as text', async () => {
