@@ -22,6 +22,7 @@ th, td { border: 1px solid #767676; padding: 0.25rem 0.5rem; text-align: left; v
 fieldset { border: 1px solid #767676; margin: 1rem 0; }
 .field { margin: 0.75rem 0; }
 .field label { display: block; font-weight: 600; }
+.field select { font: inherit; padding: 0.25rem; }
 .field input, .field textarea { width: 100%; box-sizing: border-box; font: inherit; padding: 0.25rem; border: 1px solid #595959; }
 .field.invalid input, .field.invalid textarea { border: 2px solid #b00020; }
 .help { margin: 0.25rem 0; color: #4a4a4a; font-size: 0.9rem; }
@@ -44,6 +45,8 @@ document.querySelectorAll('.chart[data-series]').forEach(function (el) {
   var s = JSON.parse(el.getAttribute('data-series'));
   new uPlot({
     width: Math.min(el.clientWidth || 640, 900), height: 220,
+    // UTC, as the table under the chart.
+    tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
     series: [{}, { label: 'allowed', stroke: '#1b5e20' }, { label: 'denied', stroke: '#b00020' }],
   }, [s.at, s.allowed, s.denied], el);
 });

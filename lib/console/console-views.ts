@@ -6,7 +6,7 @@ import { DERIVED_FIELDS, OWN_FIELDS, presetOf, type FieldProblems, type FieldSpe
 import type { CheckStepView } from './check-view';
 import { CSRF_FIELD } from './console-session';
 import type { DiffRow } from './diff-view';
-import type { BrandActivity } from './metrics-view';
+import type { ActivityMinute, BrandActivity } from './metrics-view';
 
 /**
  * The console's pages, server-rendered from tagged templates: every value is text or an attribute value, escaped
@@ -214,10 +214,14 @@ export function brandDetail(brand: BrandDetail, csrf: string): VNode {
       <h2 id="revoke-title">Revoke</h2>
       <form method="post" action=${`${path}/revoke`}>
         ${csrfField(csrf)}
-        <label for="revoke-kind">What</label>
-        <select id="revoke-kind" name="kind"><option value="sub">every token of a subject (sub)</option><option value="sid">every token of a session (sid)</option></select>
-        <label for="revoke-value">Value</label>
-        <input type="text" id="revoke-value" name="value" required />
+        <div class="field">
+          <label for="revoke-kind">What</label>
+          <select id="revoke-kind" name="kind"><option value="sub">every token of a subject (sub)</option><option value="sid">every token of a session (sid)</option></select>
+        </div>
+        <div class="field">
+          <label for="revoke-value">Value</label>
+          <input type="text" id="revoke-value" name="value" required />
+        </div>
         <button type="submit">Revoke</button>
       </form>
     </section>
@@ -242,11 +246,21 @@ function activity(data: BrandActivity): VNode {
   if (data.unavailable) return html`<p>${data.unavailable}</p>`;
   if (data.minutes.length === 0) return html`<p>No decisions in the last hour.</p>`;
   return html`
-    <div class="chart" data-series=${JSON.stringify({ at: data.minutes.map((m) => m.at), allowed: data.minutes.map((m) => m.allowed), denied: data.minutes.map((m) => m.deniedTotal) })}></div>
+    <div class="chart" data-series=${JSON.stringify(chartSeries(data.minutes))}></div>
     <table class="decisions">
       <thead><tr><th scope="col">Minute (UTC)</th><th scope="col">Allowed</th><th scope="col">Denied</th><th scope="col">Denied by reason</th></tr></thead>
       <tbody>${data.minutes.map((m) => html`<tr><td>${new Date(m.at * 1000).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${m.allowed}</td><td>${m.deniedTotal}</td><td>${Object.entries(m.denied).map(([reason, n]) => `${reason} ${n}`).join(', ')}</td></tr>`)}</tbody>
     </table>`;
 }
+
+/** The hour up to the last minute with decisions, every minute in it (zero where nothing was decided), for the chart. */
+export function chartSeries(minutes: readonly ActivityMinute[]): { at: number[]; allowed: number[]; denied: number[] } {
+  const last = minutes.at(-1)?.at ?? 0;
+  const byMinute = new Map(minutes.map((m) => [m.at, m]));
+  const at = Array.from({ length: CHART_MINUTES }, (_, i) => last - (CHART_MINUTES - 1 - i) * 60);
+  return { at, allowed: at.map((t) => byMinute.get(t)?.allowed ?? 0), denied: at.map((t) => byMinute.get(t)?.deniedTotal ?? 0) };
+}
+
+const CHART_MINUTES = 60;
 
 export const notFoundBody = (text: string): VNode => html`<p>${text}</p>`;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { functionEnvironmentVariables } from '../../lambdas/adapters/function-environment';
 import { ConfigValidationError } from '../../lambdas/core/errors';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS } from '../ciam-authorizer-defaults';
+import { LOCAL_DEFAULTS } from '../local-mode-defaults';
 
 /**
  * Local mode's settings, declared once: its own variables, and the functions' variables it takes from its own
@@ -39,7 +40,7 @@ export interface LocalFunctionSettings {
   readonly jwksCooldownSeconds?: number;
 }
 
-export const LOCAL_DEFAULTS = { port: 3000, ciamPort: 3001, adminKey: 'local-admin-key' } as const;
+export { LOCAL_DEFAULTS };
 
 /** Reads local mode's settings, naming every bad variable at once in one ConfigValidationError. */
 export function readLocalSettings(env: Readonly<Record<string, string | undefined>>): LocalSettings {

@@ -10,7 +10,7 @@ import { emulatorMetrics } from '../../lib/console/metrics-view';
 import { DEMO_AUDIENCE } from '../../lib/local/demo-ciam';
 import { userAccessToken } from '../../lib/local/demo-login';
 import type { LocalMode } from '../../lib/local/local-mode';
-import { launchChromium, type Browser } from './console-browser';
+import { launchChromium, type Browser } from '../support/console-browser';
 import { startE2eLocalMode } from './e2e-local-mode';
 
 const ADMIN_KEY = 'console-admin-key';

@@ -1,4 +1,5 @@
 import { checkView } from '../../../lib/console/check-view';
+import { chartSeries } from '../../../lib/console/console-views';
 import { diffRows } from '../../../lib/console/diff-view';
 
 it('shows every check step, and each failed one at the field it tests', () => {
@@ -35,4 +36,13 @@ it('shows a diff as text rows in field order: strings as they are, the rest as J
     { field: 'userinfoEndpoint', before: '', after: 'https://id.example/userinfo' },
   ]);
   expect(diffRows(undefined)).toEqual([]);
+});
+
+it('charts the hour up to the last minute with decisions, zero in the minutes without', () => {
+  const series = chartSeries([{ at: 6000, allowed: 2, denied: {}, deniedTotal: 0 }, { at: 6120, allowed: 1, denied: { TOKEN_EXPIRED: 3 }, deniedTotal: 3 }]);
+  expect(series.at).toHaveLength(60);
+  expect([series.at[0], series.at.at(-1)]).toEqual([6120 - 59 * 60, 6120]);
+  expect(series.allowed.slice(-3)).toEqual([2, 0, 1]);
+  expect(series.denied.slice(-3)).toEqual([0, 0, 3]);
+  expect(series.allowed.slice(0, -3).every((n) => n === 0)).toBe(true);
 });
