@@ -106,7 +106,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (path === '/brands/new') return send(res, 200, page('New brand', presetStep(url.searchParams.get('provider') ?? undefined, {}, {}, session.csrfToken)));
     const brand = /^\/brands\/([^/]+)(\/edit)?$/.exec(path);
     if (brand?.[1] !== undefined) {
-      const brandId = decodeURIComponent(brand[1]);
+      const brandId = decodedSegment(brand[1]);
       const stored = await admin('GET', brandPath(brandId));
       if (stored.status === 404) throw new PageError(404, `no brand ${brandId}`);
       expectOk(stored);
@@ -119,7 +119,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       expectOk(audit);
       const notice = NOTICES[url.searchParams.get('notice') ?? ''];
       return send(res, 200, page(brandId, brandDetail({
-        brandId, config: stored.body, audit: auditRows(audit.body.entries), activity: (await activities())[brandId] ?? { minutes: [] },
+        brandId, config: stored.body, audit: auditRows(audit.body.entries), activity: (await activities())(brandId),
         ...(typeof audit.body.next === 'string' ? { nextCursor: audit.body.next } : {}),
       }, session.csrfToken), notice ? { kind: 'ok', text: notice } : undefined));
     }
@@ -139,7 +139,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (path === '/brands/save') return save(form, res);
     const action = /^\/brands\/([^/]+)\/(disable|enable|revoke)$/.exec(path);
     if (action?.[1] !== undefined) {
-      const brandId = decodeURIComponent(action[1]);
+      const brandId = decodedSegment(action[1]);
       const [method, suffix, body] =
         action[2] === 'disable' ? ['DELETE', '', undefined]
           : action[2] === 'enable' ? ['POST', '/enable', undefined]
@@ -212,17 +212,19 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return {
         brandId, displayName: String(b.displayName ?? ''), status: String(b.status ?? ''), provider: String(b.provider ?? ''),
         ...(typeof b.tier === 'string' ? { tier: b.tier } : {}),
-        health: healthOf(activity[brandId], lastChecks.get(brandId)),
+        health: healthOf(activity(brandId), lastChecks.get(brandId)),
       };
     });
   }
 
-  async function activities(): Promise<Readonly<Record<string, BrandActivity>>> {
+  /** Each brand's recent decisions; when the metrics cannot be read, every brand's say why. */
+  async function activities(): Promise<(brandId: string) => BrandActivity> {
     try {
-      return await options.metrics();
+      const byBrand = await options.metrics();
+      return (brandId) => byBrand[brandId] ?? { minutes: [] };
     } catch (err) {
       const unavailable: BrandActivity = { minutes: [], unavailable: `metrics unavailable: ${err instanceof Error ? err.message : String(err)}` };
-      return new Proxy({}, { get: () => unavailable });
+      return () => unavailable;
     }
   }
 
@@ -279,6 +281,15 @@ async function readForm(req: IncomingMessage): Promise<Form> {
     chunks.push(chunk as Buffer);
   }
   return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+}
+
+/** A path segment as the brand id it encodes; a malformed escape is a bad request, not a failure of the console. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new PageError(400, 'a malformed brand id in the address');
+  }
 }
 
 function send(res: ServerResponse, status: number, html: string): void {

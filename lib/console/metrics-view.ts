@@ -34,12 +34,11 @@ export function activityOf(minutes: readonly MinuteOfDecisions[]): BrandActivity
 }
 
 /** The list's health column: the share of denials over the window, or why it is unknown. */
-export function healthOf(activity: BrandActivity | undefined, lastCheck: boolean | undefined): string {
+export function healthOf(activity: BrandActivity, lastCheck: boolean | undefined): string {
   const check = lastCheck === undefined ? '' : `; last check ${lastCheck ? 'passed' : 'failed'}`;
-  if (activity?.unavailable) return `metrics unavailable${check}`;
-  const minutes = activity?.minutes ?? [];
-  const allowed = minutes.reduce((sum, m) => sum + m.allowed, 0);
-  const denied = minutes.reduce((sum, m) => sum + m.deniedTotal, 0);
+  if (activity.unavailable) return `metrics unavailable${check}`;
+  const allowed = activity.minutes.reduce((sum, m) => sum + m.allowed, 0);
+  const denied = activity.minutes.reduce((sum, m) => sum + m.deniedTotal, 0);
   if (allowed + denied === 0) return `no recent decisions${check}`;
   return `${Math.round((denied / (allowed + denied)) * 100)}% denied of ${allowed + denied}${check}`;
 }

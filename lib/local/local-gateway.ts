@@ -3,9 +3,9 @@ import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws
 import { headerValue } from '../../lambdas/adapters/http-headers';
 import type { ProxyHandler } from '../../lambdas/adapters/proxy-response';
 import type { ErrorCode } from '../../lambdas/core/errors';
+import { EMULATOR_METRICS_PATH } from '../emulator-metrics';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseType } from '../gateway-responses';
 import { AuthorizerDecisions, type RequestAuthorizerHandler } from './authorizer-decisions';
-import { EMULATOR_METRICS_PATH } from '../emulator-metrics';
 import { DecisionMetrics } from './decision-metrics';
 import { policyAllows } from './evaluate-policy';
 import { gatewayResponseReply, messageReply, type Reply } from './gateway-reply';

@@ -173,6 +173,16 @@ describe('safety', () => {
     expect(await (await admin('/console-shop')).json()).toMatchObject({ status: 'active' });
   });
 
+  it('checks a URL only through the admin API, whose URI policy refuses the metadata address at its field', async () => {
+    const cookie = await sessionCookie();
+    const form = await (await fetch(`${consoleApp.origin}/brands/new?provider=generic-oidc`, { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    const body = new URLSearchParams({ csrf, action: 'check', provider: 'generic-oidc', brandId: 'console-ssrf', displayName: 'x', issuer: 'https://169.254.169.254/latest', clientId: 'c', applicationId: 'a', audiences: 'x' });
+    const checked = await fetch(`${consoleApp.origin}/brands/save`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(checked.status).toBe(400);
+    expect(/<ul class="problems" id="field-issuer-problems"><li>([^<]+)<\/li>/.exec(await checked.text())?.[1]).toBe('must not point at a private, loopback or link-local host');
+  });
+
   it('sends a strict CSP and refuses another Host (DNS rebinding)', async () => {
     const cookie = await sessionCookie();
     const response = await fetch(consoleApp.origin, { headers: { cookie } });
