@@ -240,6 +240,16 @@ export class CiamGatewayApi extends Construct {
     return Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [...this.adminInvokeArns] });
   }
 
+  /**
+   * Lets `grantee` run the operator console (`ciam-gateway console`) against this stage: `grantAdmin`, plus
+   * `cloudwatch:GetMetricData` for the console's per-brand charts. GetMetricData has no resource-level permissions, so
+   * its resource is `*` (cdk-nag's AwsSolutions-IAM5, to be acknowledged in the grantee's policy); it reads metrics,
+   * never writes them.
+   */
+  public grantConsole(grantee: IGrantable): Grant {
+    return this.grantAdmin(grantee).combine(Grant.addToPrincipal({ grantee, actions: ['cloudwatch:GetMetricData'], resourceArns: ['*'] }));
+  }
+
   private createRouteFunction(
     handler: RouteHandlerName,
     environments: ReadonlyMap<RouteHandlerName, Record<string, string>>,

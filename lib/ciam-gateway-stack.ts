@@ -152,4 +152,9 @@ export class CiamGatewayStack extends Stack {
   public grantAdmin(grantee: IGrantable): Grant {
     return this.gatewayApi.grantAdmin(grantee);
   }
+
+  /** See `CiamGatewayApi.grantConsole`: `grantAdmin` plus `cloudwatch:GetMetricData`, for the operator console. */
+  public grantConsole(grantee: IGrantable): Grant {
+    return this.gatewayApi.grantConsole(grantee);
+  }
 }

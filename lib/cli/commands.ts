@@ -1,4 +1,8 @@
 import { PRESETS } from '../../lambdas/core/provider-presets';
+import { cloudWatchClient, cloudWatchMetrics } from '../console/cloudwatch-metrics';
+import { startConsole } from '../console/console-server';
+import { emulatorMetrics } from '../console/metrics-view';
+import { LOCAL_DEFAULTS } from '../local-mode-defaults';
 import { executeApiRegion, requestAdmin, type AdminTarget } from './admin-client';
 import { brandToPut, type BrandSource } from './brand-to-put';
 import { CliError, EXIT, UsageError } from './cli-error';
@@ -15,6 +19,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where relative paths start when INIT_CWD is not set. @default process.cwd() */
   readonly cwd?: string;
+  /** Resolves when a command that runs until stopped (`console`) should stop. @default on SIGINT or SIGTERM */
+  readonly stopped?: Promise<void>;
 }
 
 export interface CommandContext {
@@ -270,6 +276,35 @@ export const COMMANDS: readonly Command[] = [
       return EXIT.ok;
     },
   },
+  {
+    name: 'console',
+    summary: 'start the operator console: a web app on 127.0.0.1 to onboard, check, change, disable and watch brands',
+    details:
+      'Without --endpoint or CIAM_GATEWAY_ENDPOINT, it manages local mode (npm start) on 127.0.0.1:3000.\n' +
+      'Prints the URL to open (it carries a session token; keep it to yourself) and runs until Ctrl-C. The console\'s\n' +
+      'server calls the admin API as the other commands do (your AWS credentials, or local mode\'s admin key); the\n' +
+      'browser never gets them. The charts read CloudWatch with the same credentials (see grantConsole), or in local\n' +
+      'mode the emulator\'s metrics.',
+    args: [],
+    options: ['port'],
+    admin: true,
+    examples: ['ciam-gateway console    # local mode (npm start) on its default port', 'ciam-gateway console --endpoint https://abc123.execute-api.eu-west-1.amazonaws.com/prod'],
+    run: async (context) => {
+      const target = targetOf(context, { localByDefault: true });
+      const port = optionString(context, 'port') ?? '0';
+      if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError('--port must be a port number');
+      // Local mode (the admin key) keeps its decisions in the emulator; a deployed stage in CloudWatch.
+      const metrics = target.adminKey ? emulatorMetrics(target.endpoint) : cloudWatchMetrics(cloudWatchClient(target.region));
+      const running = await startConsole({ target, port: Number(port), metrics });
+      context.io.out(`console for ${target.endpoint}: open ${running.url}`);
+      await (context.io.stopped ?? new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }));
+      await running.close();
+      return EXIT.ok;
+    },
+  },
 ];
 
 /** A stored change: what it did, what its authorizer-cache flush did, and a warning on stderr when the flush fell short. */
@@ -281,11 +316,16 @@ function printStored(context: CommandContext, human: string, brandId: string, bo
   if (keyWarning !== undefined) context.io.err(keyWarning);
 }
 
-/** Where the admin API is and how to authenticate: options first, then the environment. */
-function targetOf({ options, io }: CommandContext): AdminTarget {
-  const endpoint = optionString({ options }, 'endpoint') ?? io.env.CIAM_GATEWAY_ENDPOINT;
+/**
+ * Where the admin API is and how to authenticate: options first, then the environment; with `localByDefault`, local
+ * mode's gateway and admin key on their default port and value.
+ */
+function targetOf({ options, io }: CommandContext, { localByDefault = false } = {}): AdminTarget {
+  const named = optionString({ options }, 'endpoint') ?? io.env.CIAM_GATEWAY_ENDPOINT;
+  const local = !named && localByDefault;
+  const endpoint = local ? `http://127.0.0.1:${LOCAL_DEFAULTS.port}` : named;
   if (!endpoint) throw new UsageError('no endpoint: pass --endpoint or set CIAM_GATEWAY_ENDPOINT');
-  const adminKey = optionString({ options }, 'admin-key') ?? io.env.LOCAL_ADMIN_KEY;
+  const adminKey = optionString({ options }, 'admin-key') ?? io.env.LOCAL_ADMIN_KEY ?? (local ? LOCAL_DEFAULTS.adminKey : undefined);
   const region = optionString({ options }, 'region') ?? executeApiRegion(endpoint) ?? io.env.AWS_REGION;
   return { endpoint, ...(adminKey ? { adminKey } : {}), ...(region ? { region } : {}) };
 }

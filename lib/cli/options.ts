@@ -15,6 +15,7 @@ export const OPTIONS = {
   cursor: { type: 'string', value: '<cursor>', help: 'the page after the one whose last line named this cursor' },
   'sample-token': { type: 'string', value: '<jwt>', help: 'also verify this access token as the authorizer would' },
   'flush-authorizer-cache': { type: 'boolean', help: 'flush the authorizer result caches of every registered API stage for this change too (a disable, or a change of issuer, keys, audiences… always does)' },
+  port: { type: 'string', value: '<port>', help: 'the console\'s port on 127.0.0.1 (default: a free one)' },
   endpoint: { type: 'string', value: '<url>', help: 'the gateway: the stage URL in AWS (ApiUrl without the trailing /), http://127.0.0.1:3000 in local mode (default: CIAM_GATEWAY_ENDPOINT)' },
   'admin-key': { type: 'string', value: '<key>', help: 'local mode: send this admin key instead of signing (default: LOCAL_ADMIN_KEY)' },
   region: { type: 'string', value: '<region>', help: 'AWS region to sign for (default: the execute-api endpoint\'s, else AWS_REGION)' },

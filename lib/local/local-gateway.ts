@@ -3,8 +3,10 @@ import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws
 import { headerValue } from '../../lambdas/adapters/http-headers';
 import type { ProxyHandler } from '../../lambdas/adapters/proxy-response';
 import type { ErrorCode } from '../../lambdas/core/errors';
+import { EMULATOR_METRICS_PATH } from '../emulator-metrics';
 import { GATEWAY_RESPONSES, INTEGRATION_TIMEOUT_MS, type GatewayResponseType } from '../gateway-responses';
 import { AuthorizerDecisions, type RequestAuthorizerHandler } from './authorizer-decisions';
+import { DecisionMetrics } from './decision-metrics';
 import { policyAllows } from './evaluate-policy';
 import { gatewayResponseReply, messageReply, type Reply } from './gateway-reply';
 import type { Admission, LocalApiKeys } from './local-api-keys';
@@ -108,6 +110,7 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     now,
     refusalCodeOf: functions.refusalCodeOf,
   });
+  const metrics = new DecisionMetrics(now);
 
   const gatewayReply = (type: GatewayResponseType, note: string, code?: ErrorCode): Reply =>
     gatewayResponseReply(GATEWAY_RESPONSES[type], code ? `${note}: ${code}` : note, code ? { [DEBUG_HEADER]: code } : {});
@@ -118,8 +121,15 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     return expected.length === given.length && timingSafeEqual(expected, given);
   };
 
-  /** The proxy event's `requestContext.authorizer`, or the gateway response that ends the request. */
+  /** The proxy event's `requestContext.authorizer`, or the gateway response that ends the request; counted per brand. */
   async function authorize(request: ProxyRequest): Promise<{ refusal: Reply } | { context: Record<string, unknown> }> {
+    const outcome = await decideAndApply(request);
+    const refusal = 'refusal' in outcome ? (outcome.refusal.headers[DEBUG_HEADER] ?? outcome.refusal.note ?? 'refused') : undefined;
+    metrics.record(headerValue(request.headers, 'x-brand-id'), refusal === undefined ? undefined : String(refusal));
+    return outcome;
+  }
+
+  async function decideAndApply(request: ProxyRequest): Promise<{ refusal: Reply } | { context: Record<string, unknown> }> {
     const event: APIGatewayRequestAuthorizerEvent = { type: 'REQUEST', methodArn: methodArn(request), ...request, requestContext: { ...request.requestContext, authorizer: undefined } };
     const started = now();
     const decision = await decisions.decide(event);
@@ -168,6 +178,9 @@ function gatewayRequests(options: LocalGatewayOptions, functions: GatewayFunctio
     if (options.apiKeys && url.pathname.startsWith(`${CONTROL_PLANE_PATH}/`)) {
       const reply = options.apiKeys.controlPlane(method, url.pathname.slice(CONTROL_PLANE_PATH.length), url.searchParams, body.toString('utf8'));
       return { ...reply, note: 'control plane' };
+    }
+    if (method === 'GET' && url.pathname === EMULATOR_METRICS_PATH) {
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(metrics.snapshot()) };
     }
     const match = matchRoute(options.routes, method, url.pathname);
     // API Gateway REST answers an unknown route (or method) this way, not with a 404.

@@ -3,6 +3,7 @@ import { functionEnvironmentVariables } from '../../lambdas/adapters/function-en
 import { ConfigValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_QUOTA_TIERS, quotaTiersProblems, type QuotaTiers } from '../../lambdas/core/quota-tiers';
 import { CIAM_AUTHORIZER_DEFAULTS, CIAM_AUTHORIZER_LIMITS } from '../ciam-authorizer-defaults';
+import { LOCAL_DEFAULTS } from '../local-mode-defaults';
 
 /**
  * Local mode's settings, declared once: its own variables, and the functions' variables it takes from its own
@@ -45,7 +46,7 @@ export interface LocalFunctionSettings {
   readonly jwksCooldownSeconds?: number;
 }
 
-export const LOCAL_DEFAULTS = { port: 3000, ciamPort: 3001, adminKey: 'local-admin-key' } as const;
+export { LOCAL_DEFAULTS };
 
 /** Reads local mode's settings, naming every bad variable at once in one ConfigValidationError. */
 export function readLocalSettings(env: Readonly<Record<string, string | undefined>>): LocalSettings {

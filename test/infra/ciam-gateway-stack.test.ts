@@ -398,6 +398,31 @@ describe('brand admin API', () => {
       expect(invokes).toEqual([]);
     });
   });
+
+  describe('grantConsole', () => {
+    const granted = gatewayStack('dev');
+    const operator = new Role(granted, 'ConsoleOperator', { assumedBy: new AccountRootPrincipal() });
+    const grant = granted.grantConsole(operator);
+    const operatorId = granted.getLogicalId(operator.node.defaultChild as CfnElement);
+    const operatorStatements = Object.values(Template.fromStack(granted).findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: operatorId }]))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+    const STAGE_ARN = 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/${Stage}';
+
+    test('allows what grantAdmin allows, plus cloudwatch:GetMetricData, and nothing else', () => {
+      const allowed = permissions(operatorStatements, API_NAMES(granted));
+      expect(allowed.filter((p) => p.startsWith('Allow execute-api:Invoke on ')).sort()).toEqual(
+        granted.adminInvokeArns.map((arn) => `Allow execute-api:Invoke on ${renderResource(granted.resolve(arn), API_NAMES(granted))}`).sort(),
+      );
+      expect(allowed.filter((p) => !p.startsWith('Allow execute-api:Invoke on '))).toEqual(['Allow cloudwatch:GetMetricData on *']);
+      expect(allowed).toContain(`Allow execute-api:Invoke on ${STAGE_ARN}/POST/v1/admin/checks`);
+      expect(allowed).toHaveLength(11);
+    });
+
+    test('returns a grant that succeeded', () => {
+      expect(grant.success).toBe(true);
+    });
+  });
 });
 
 describe('SSM parameters for other stacks and apps', () => {

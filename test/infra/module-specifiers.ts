@@ -7,7 +7,11 @@ import * as ts from 'typescript';
 export function moduleSpecifiers(fileName: string, text: string): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require') {
+    // `require('x')`, and `require.resolve('x/file')`: a file the package reads from a dependency.
+    const requireCall = ts.isCallExpression(node) && (
+      (ts.isIdentifier(node.expression) && node.expression.text === 'require') ||
+      (ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'require' && node.expression.name.text === 'resolve'));
+    if (requireCall) {
       const [argument] = node.arguments;
       if (argument !== undefined && ts.isStringLiteral(argument)) found.push(argument.text);
     } else if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
