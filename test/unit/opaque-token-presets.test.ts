@@ -197,7 +197,15 @@ describe('endpoint: local mode\'s Janrain- and Auth0-shaped CIAMs in place of th
     expect(draft).toMatchObject({ discoveryUrl: 'http://127.0.0.1:3001/nextreason/tenants/demo/.well-known/openid-configuration', introspection: { endpoint: 'http://127.0.0.1:3001/nextreason/tenants/demo/introspect' } });
     const discovered = { issuer: 'http://127.0.0.1:3001/nextreason/tenants/demo', jwksUri: 'http://127.0.0.1:3001/nextreason/tenants/demo/jwks', userinfoEndpoint: 'http://127.0.0.1:3001/nextreason/tenants/demo/me' };
     expect(parseBrandConfig(withCommon(draft, discovered), LOCAL)).toMatchObject({ tokenFormat: 'opaque' });
-    expect(() => parseBrandConfig(withCommon(draft, discovered), { allowLoopbackHttp: false })).toThrow(ConfigValidationError);
+    let problems: readonly string[] = [];
+    try {
+      parseBrandConfig(withCommon(draft, discovered), { allowLoopbackHttp: false });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigValidationError);
+      problems = (err as ConfigValidationError).problems;
+    }
+    // The URLs built from baseUrl are refused themselves, not only what discovery would fill in.
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(':')))).toEqual(expect.arrayContaining(['discoveryUrl', 'introspection.endpoint']));
     for (const baseUrl of ['http://169.254.169.254/latest', 'http://10.0.0.1/tenants/a', 'http://id.nextreason.example/tenants/a']) {
       expect(() => parseBrandConfig(withCommon(PRESETS.nextreason.derive({ ...GATEWAY_CLIENT, baseUrl, clientId: 'nr', tokenFormat: 'opaque' }), { ...discovered, issuer: baseUrl }), LOCAL)).toThrow(ConfigValidationError);
     }
