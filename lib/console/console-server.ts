@@ -6,7 +6,7 @@ import { draftFromForm, formFromConfig, formFromPreset, mergeProblems, presetOf,
 import { checkView } from './check-view';
 import { consoleAssets } from './console-assets';
 import { CSRF_FIELD, ConsoleSession } from './console-session';
-import { brandDetail, brandForm, brandsList, notFoundBody, page, presetStep, type BrandFormState } from './console-views';
+import { brandDetail, brandForm, brandsList, messageBody, page, presetStep, type BrandFormState } from './console-views';
 import { diffRows } from './diff-view';
 import { healthOf, type BrandActivity, type MetricsSource } from './metrics-view';
 
@@ -70,7 +70,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     handle(req, res).catch((err: unknown) => {
       const [status, text] = err instanceof PageError ? [err.status, err.message] : err instanceof CliError ? [502, err.message] : [500, 'the console failed; see its terminal'];
       if (!(err instanceof PageError) && !(err instanceof CliError)) console.error('console error:', err instanceof Error ? err.message : String(err));
-      send(res, status, page('Error', notFoundBody(text), { kind: 'error', text: `${status}` }));
+      send(res, status, page(`Error ${status}`, messageBody(text)));
     });
   });
 

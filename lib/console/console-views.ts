@@ -151,7 +151,7 @@ function checkResult(check: { readonly ok: boolean; readonly steps: readonly Che
     </section>`;
 }
 
-export function diffTable(diff: { readonly rows: readonly DiffRow[]; readonly against?: string }): VNode {
+function diffTable(diff: { readonly rows: readonly DiffRow[]; readonly against?: string }): VNode {
   return html`
     <section aria-labelledby="diff-title" class="diff">
       <h2 id="diff-title">Changes ${diff.against ? `against version ${diff.against}` : 'to save'}</h2>
@@ -263,4 +263,5 @@ export function chartSeries(minutes: readonly ActivityMinute[]): { at: number[];
 
 const CHART_MINUTES = 60;
 
-export const notFoundBody = (text: string): VNode => html`<p>${text}</p>`;
+/** An error page's body: what went wrong, as one line of text. */
+export const messageBody = (text: string): VNode => html`<p role="alert">${text}</p>`;
