@@ -8,23 +8,21 @@ import { InternalError, UpstreamError, type CiamGatewayError } from '../core/err
  * credential, and never the token.
  */
 interface Powertools {
-  readonly logger: import('@aws-lambda-powertools/logger').Logger;
-  readonly metrics: import('@aws-lambda-powertools/metrics').Metrics;
+  readonly logger: import('./powertools').Logger;
+  readonly metrics: import('./powertools').Metrics;
 }
 let loaded: Powertools | undefined;
 
 /**
  * Powertools, loaded on first use rather than at cold start: an authorizer's first decision, when it allows, logs
  * nothing and publishes nothing, and loading the two packages would add about a quarter to its cold start (see the
- * README's Performance section). Hence `require`, which the bundle evaluates only when called, where an `import`
- * would be evaluated at load.
+ * README's Performance section). Hence `require`, evaluated only when called, where an `import` would be evaluated
+ * at load; the build keeps `./powertools` out of the function's bundle, as a file beside it (lib/build/function-assets.ts).
  */
 export function powertools(): Powertools {
   if (!loaded) {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
-    const { Metrics } = require('@aws-lambda-powertools/metrics') as typeof import('@aws-lambda-powertools/metrics');
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Logger, Metrics } = require('./powertools') as typeof import('./powertools');
     loaded = { logger: new Logger(), metrics: new Metrics() };
   }
   return loaded;

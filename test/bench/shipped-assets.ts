@@ -11,9 +11,16 @@ export function shippedAsset(name: string): string {
   return asset;
 }
 
-/** `{ "<function>": bytes }` of every shipped bundle, its source map excluded. */
+/**
+ * `{ "<function>": bytes }` of every shipped asset: its bundle and the modules it loads on first use (LAZY_MODULES),
+ * source maps excluded. Lambda downloads and unpacks them all.
+ */
 export function assetBytes(): Record<string, number> {
   const moduleOf = (name: string) => join(functionAssetDirectory(name), `${ASSET_MODULE}.js`);
   const names = readdirSync(ASSETS_DIRECTORY).filter((name) => existsSync(moduleOf(name))).sort();
-  return Object.fromEntries(names.map((name) => [name, statSync(moduleOf(name)).size]));
+  const bytesOf = (name: string) =>
+    readdirSync(functionAssetDirectory(name))
+      .filter((file) => file.endsWith('.js'))
+      .reduce((sum, file) => sum + statSync(join(functionAssetDirectory(name), file)).size, 0);
+  return Object.fromEntries(names.map((name) => [name, bytesOf(name)]));
 }

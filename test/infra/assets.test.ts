@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { functionNames } from '../../lib/build/function-assets';
-import { ASSETS_DIRECTORY, PACKAGE_ROOT, functionAssetDirectory, functionAssetModule } from '../../lib/bundling';
+import { ASSETS_DIRECTORY, LAZY_MODULES, PACKAGE_ROOT, functionAssetDirectory, functionAssetModule } from '../../lib/bundling';
 import { ServiceFunction } from '../../lib/service-function';
 import { gatewayStack, testApp } from './infra-test-support';
 import { moduleSpecifiers, packageOf } from './module-specifiers';
@@ -36,17 +36,30 @@ describe('the Lambda assets npm run build makes', () => {
     expect(functionNames()).toContain('authorizer');
   });
 
-  it.each(functionNames())('%s: one self-contained module and its source map, both independent of where the repository lies', (name) => {
-    expect(readdirSync(functionAssetDirectory(name)).sort()).toEqual(['index.js', 'index.js.map']);
-    const code = readFileSync(functionAssetModule(name), 'utf8');
-    // Lambda installs nothing: every module the bundle still requires is one of Node's own.
-    expect(moduleSpecifiers('index.js', code).filter((module) => packageOf(module, builtinModules) !== undefined)).toEqual([]);
-    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+  const lazyFiles = Object.keys(LAZY_MODULES).map((module) => `${module}.js`);
 
-    const map = JSON.parse(readFileSync(`${functionAssetModule(name)}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
-    expect(map.sourcesContent).toBeUndefined();
-    expect(map.sources.filter((source) => path.isAbsolute(source))).toEqual([]);
-    expect(code.includes(PACKAGE_ROOT)).toBe(false);
+  it.each(functionNames())('%s: its module, the modules it loads on first use, their source maps, all independent of where the repository lies', (name) => {
+    const modules = ['index.js', ...lazyFiles];
+    expect(readdirSync(functionAssetDirectory(name)).sort()).toEqual(modules.flatMap((file) => [file, `${file}.map`]).sort());
+    for (const file of modules) {
+      const code = readFileSync(path.join(functionAssetDirectory(name), file), 'utf8');
+      // Lambda installs nothing: every module a bundle still requires is one of Node's own, or a file beside it.
+      const required = moduleSpecifiers(file, code).filter((module) => packageOf(module, builtinModules) !== undefined);
+      expect(required.filter((module) => file !== 'index.js' || !lazyFiles.map((lazy) => `./${lazy}`).includes(module))).toEqual([]);
+      expect(code.trimEnd().endsWith(`//# sourceMappingURL=${file}.map`)).toBe(true);
+
+      const map = JSON.parse(readFileSync(path.join(functionAssetDirectory(name), `${file}.map`), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      expect(map.sourcesContent).toBeUndefined();
+      expect(map.sources.filter((source) => path.isAbsolute(source))).toEqual([]);
+      expect(code.includes(PACKAGE_ROOT)).toBe(false);
+    }
+  });
+
+  it.each(functionNames())('%s: Powertools is not in the module a cold start loads, only in the one beside it', (name) => {
+    const sourcesOf = (file: string) => (JSON.parse(readFileSync(path.join(functionAssetDirectory(name), `${file}.map`), 'utf8')) as { sources: string[] }).sources;
+    expect(sourcesOf('index.js').filter((source) => source.includes('@aws-lambda-powertools'))).toEqual([]);
+    expect(sourcesOf('powertools.js').some((source) => source.includes('@aws-lambda-powertools/logger'))).toBe(true);
+    expect(readFileSync(functionAssetModule(name), 'utf8')).toContain('require("./powertools.js")');
   });
 });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import { functionNames } from '../../lib/build/function-assets';
-import { ASSETS_DIRECTORY, PACKAGE_ROOT, functionAssetModule } from '../../lib/bundling';
+import { ASSETS_DIRECTORY, LAZY_MODULES, PACKAGE_ROOT, functionAssetDirectory, functionAssetModule } from '../../lib/bundling';
 import { moduleSpecifiers, packageOf } from './module-specifiers';
 
 interface PackageJson {
@@ -40,7 +40,9 @@ describe('npm pack', () => {
     const exported = Object.values(PACKAGE.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)));
     const named = [PACKAGE.main, PACKAGE.types, ...exported, ...Object.values(PACKAGE.bin)].map((file) => path.posix.normalize(file));
     expect(named.filter((file) => !PACKED.includes(file))).toEqual([]);
-    const assets = functionNames().flatMap((name) => [fromRoot(functionAssetModule(name)), `${fromRoot(functionAssetModule(name))}.map`]);
+    const assets = functionNames().flatMap((name) =>
+      [fromRoot(functionAssetModule(name)), ...Object.keys(LAZY_MODULES).map((module) => fromRoot(path.join(functionAssetDirectory(name), `${module}.js`)))].flatMap((file) => [file, `${file}.map`]),
+    );
     expect(assets.filter((file) => !PACKED.includes(file))).toEqual([]);
   });
 
