@@ -12,7 +12,7 @@ export function functionNames(): string[] {
 }
 
 /** Each of LAZY_MODULES stays a `require` of the file beside the bundle, which is bundled on its own. */
-const lazyModulesBeside: Plugin = {
+export const lazyModulesBeside: Plugin = {
   name: 'lazy-modules-beside',
   setup(build) {
     for (const [name, source] of Object.entries(LAZY_MODULES)) {
