@@ -7,7 +7,11 @@ import * as path from 'node:path';
 import { brandSecretPrefix } from '../../lambdas/core/brand-config';
 import { startLocalMode, type LocalMode, type LocalModeOptions } from '../../lib/local/local-mode';
 import { readLocalSettings } from '../../lib/local/local-settings';
+import { DEFAULT_QUOTA_TIERS } from '../../lambdas/core/quota-tiers';
 import { makeKey, signToken, type TestKey } from '../support/tokens';
+
+/** The highest limits a tier may have (quota-tiers.ts). */
+const UNTHROTTLED_TIER = { rateLimit: 10_000, burstLimit: 5_000, dailyQuota: 1_000_000_000 } as const;
 
 /**
  * What the load test runs against: local mode with many brands, each with its own issuer and JWKS on one loopback
@@ -107,6 +111,9 @@ export async function startLoadWorld(options: LoadWorldOptions): Promise<LoadWor
       ...readLocalSettings({ PORT: '0', CIAM_PORT: '0' }),
       brandsFile,
       secretsFile,
+      // The load measures the gateway and its dependencies, not the quotas (test/e2e/brand-quotas.test.ts does): its
+      // brands' tier takes what the load drives, where the default tier would throttle them at 50 requests a second.
+      tierLimits: { ...DEFAULT_QUOTA_TIERS, standard: UNTHROTTLED_TIER },
       functionsDynamoDbEndpoint: async (endpoint) => {
         proxy = await startDynamoDbProxy(new URL(endpoint));
         return proxy.endpoint;
