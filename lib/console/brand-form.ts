@@ -21,6 +21,8 @@ export interface FieldSpec {
 export const OWN_FIELDS: readonly FieldSpec[] = [
   { name: 'brandId', label: 'Brand id', kind: 'text', help: 'as clients send it in X-Brand-Id: a-z, 0-9 and -' },
   { name: 'displayName', label: 'Display name', kind: 'text' },
+  // A save replaces the whole config: a field missing here would be reset on every edit.
+  { name: 'tier', label: 'Quota tier', kind: 'text', help: 'e.g. standard or premium; left empty: standard' },
 ];
 
 export const DERIVED_FIELDS: readonly FieldSpec[] = [

@@ -45,8 +45,8 @@ describe('the draft a submitted form stands for', () => {
     expect(draftFromForm({ introspection: '{endpoint:' }).problems).toEqual({ introspection: ['is not valid JSON'] });
   });
 
-  it('round-trips a stored config through the form', () => {
-    const config = { brandId: 'shop', provider: 'auth0', status: 'disabled', audiences: ['x', 'y'], clockToleranceSeconds: 60, fieldMappings: { email: 'email' } };
+  it('round-trips a stored config through the form, its tier included (a save replaces the whole config)', () => {
+    const config = { brandId: 'shop', provider: 'auth0', status: 'disabled', tier: 'premium', tokenFormat: 'auto', audiences: ['x', 'y'], clockToleranceSeconds: 60, fieldMappings: { email: 'email' } };
     expect(draftFromForm(formFromConfig(config)).draft).toEqual(config);
   });
 });
