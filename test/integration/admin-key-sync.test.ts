@@ -5,16 +5,16 @@
  * a 2xx answer, and `sync-keys` reconciles.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
 import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { LocalApiKeys } from '../../lib/local/local-api-keys';
-import { toCreateTableInput } from '../../lib/local/local-tables';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
 import { FakeAwsControlPlane } from '../support/fake-aws-control-plane';
 import { bodyOf, proxyEvent } from '../support/handler-fakes';
+import { createTables } from '../support/test-tables';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 const TIERS = { standard: { rateLimit: 1, burstLimit: 2, dailyQuota: 1000 }, premium: { rateLimit: 100, burstLimit: 50, dailyQuota: 1000 } };
@@ -28,9 +28,7 @@ beforeAll(async () => {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
-    await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
-  }
+  await createTables(client, [[BRAND_CONFIG_TABLE, tables.brands], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]]);
   plane = await FakeAwsControlPlane.start();
   apiKeys = new LocalApiKeys(TIERS);
   // STAGE=local only to reach DynamoDB Local: with no local gateway, the key calls are AWS's (the loopback plane).

@@ -5,14 +5,14 @@
  * queue, delayed by each registered stage's brand-cache TTL.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
 import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
-import { toCreateTableInput } from '../../lib/local/local-tables';
 import { FakeAwsControlPlane } from '../support/fake-aws-control-plane';
 import { bodyOf, proxyEvent } from '../support/handler-fakes';
+import { createTables } from '../support/test-tables';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ciam-follow-ups';
@@ -25,9 +25,7 @@ beforeAll(async () => {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
-    await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
-  }
+  await createTables(client, [[BRAND_CONFIG_TABLE, tables.brands], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]]);
   plane = await FakeAwsControlPlane.start();
   // STAGE=local only to reach DynamoDB Local: with the queue set and no local gateway, the flushes are AWS's.
   variables = {

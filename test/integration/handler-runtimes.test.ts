@@ -4,18 +4,18 @@
  * the injected clock must reach the admin store's timestamps and the customer flows' times and validUntil check.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
 import { customerRouteDependencies } from '../../lambdas/adapters/customer-runtime';
 import { readFunctionEnvironment } from '../../lambdas/adapters/function-environment';
 import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
-import { toCreateTableInput } from '../../lib/local/local-tables';
 import { TestHttpServer } from '../support/jwks-server';
 import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
 import { makeKey, signToken } from '../support/tokens';
 import { createMeHandler } from '../../lambdas/handlers/me';
+import { createTables } from '../support/test-tables';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 let clockMs = NOW_MS;
@@ -29,9 +29,7 @@ beforeAll(async () => {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
-    await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
-  }
+  await createTables(client, [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]]);
   server = await TestHttpServer.start();
   variables = {
     STAGE: 'local', ALLOW_LOOPBACK_HTTP: 'true', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands,

@@ -4,7 +4,7 @@
  * route takes; what it takes is stored on the customer under INSTORE and audited in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { adminDependencies } from '../../lambdas/adapters/admin-runtime';
 import { customerRouteDependencies } from '../../lambdas/adapters/customer-runtime';
@@ -13,9 +13,9 @@ import { createAdminBrandsHandler } from '../../lambdas/handlers/admin-brands';
 import { createLinkCustomerHandler } from '../../lambdas/handlers/link-customer';
 import { createRegisterCustomerHandler } from '../../lambdas/handlers/register-customer';
 import { AUDIT_TABLE, BRAND_CONFIG_TABLE, CUSTOMERS_TABLE, REVOCATIONS_TABLE } from '../../lib/table-definitions';
-import { toCreateTableInput } from '../../lib/local/local-tables';
 import { TestHttpServer } from '../support/jwks-server';
 import { bodyOf, proxyEvent, unverifiedToken } from '../support/handler-fakes';
+import { createTables } from '../support/test-tables';
 
 const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
 const now = () => NOW_MS;
@@ -30,9 +30,7 @@ beforeAll(async () => {
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: the jest global setup starts DynamoDB Local');
   client = new DynamoDBClient({ endpoint });
   documents = DynamoDBDocumentClient.from(client);
-  for (const [definition, name] of [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]] as const) {
-    await client.send(new CreateTableCommand(toCreateTableInput(definition, name)));
-  }
+  await createTables(client, [[BRAND_CONFIG_TABLE, tables.brands], [CUSTOMERS_TABLE, tables.customers], [AUDIT_TABLE, tables.audit], [REVOCATIONS_TABLE, tables.revocations]]);
   server = await TestHttpServer.start();
   variables = {
     STAGE: 'local', ALLOW_LOOPBACK_HTTP: 'true', DYNAMODB_ENDPOINT: endpoint, BRAND_TABLE_NAME: tables.brands, BRAND_CACHE_TTL_SECONDS: '0',
